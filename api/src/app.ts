@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Config } from "./config";
+import type { DatabaseConnection } from "./db/client";
+import { demoApi, demoPages } from "./demo/routes";
+import { ApiError, renderError } from "./errors";
+import { guestRoutes } from "./guests/routes";
+import type { Logger } from "./logger";
+import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
+import { myDataRoutes } from "./my-data/routes";
+import { registrationRoutes } from "./registration/routes";
+import { initDataAuth } from "./telegram/init-data-auth";
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseConnection;
+  logger: Logger;
+  /** What Mini App initData is signed with: BOT_TOKEN, or the demo token in demo mode. */
+  initDataToken: string;
+  /** Demo mode: no BOT_TOKEN, the /demo launcher is served. */
+  demo: boolean;
+  managerAccess?: ManagerAccess;
+  /** The built Mini App (web/dist); omitted in API-only tests. */
+  webRoot?: string;
+}
+
+/** The largest body anything accepts (the CSV import); a memory guard in front of the per-route limits. */
+const hardBodyLimitBytes = 21 * 1024 * 1024;
+
+/** The JSON API, mounted at /api. Its type is what the web's `hc<AppType>` client is built from. */
+function apiRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  const managerAccess =
+    deps.managerAccess ?? createManagerAccess({ adminTelegramIds: deps.config.adminTelegramIds });
+  const guestAuth = initDataAuth({
+    botToken: deps.initDataToken,
+    maxAgeSeconds: deps.config.initDataMaxAgeSeconds,
+  });
+
+  const api = new Hono();
+  // Authentication comes first for every guest route (CONTRACT.md's order of checks).
+  for (const path of ["/me", "/demo/*", "/registration", "/my-data", "/my-data/*"]) api.use(path, guestAuth);
+  if (deps.demo) api.route("/demo", demoApi({ db }));
+  return api
+    .route("/", guestRoutes({ db, managerAccess, demo: deps.demo }))
+    .route("/registration", registrationRoutes({ db }))
+    .route("/my-data", myDataRoutes({ db }));
+}
+
+export type AppType = ReturnType<typeof apiRoutes>;
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return renderError(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      const code =
+        error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
+      return renderError(c, new ApiError(code, error.message || "The request is not valid."));
+    }
+    deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
+    return renderError(
+      c,
+      new ApiError("internal_error", "Something went wrong on our side; please try again."),
+    );
+  });
+
+  app.get("/health", async (c) =>
+    (await deps.database.ping()) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),
+  );
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: hardBodyLimitBytes,
+      onError: () => {
+        throw new ApiError("payload_too_large", "The body is too large.");
+      },
+    }),
+  );
+  app.route("/api", apiRoutes(deps));
+  app.all("/api/*", () => {
+    throw new ApiError("not_found", "There is no such API endpoint.");
+  });
+
+  if (deps.demo) app.route("/demo", demoPages({ demoToken: deps.initDataToken }));
+  if (deps.webRoot) serveWebApp(app, deps.webRoot);
+  return app;
+}
+
+/** The Mini App build: hashed assets cached for a year, every other GET answered with index.html (SPA). */
+function serveWebApp(app: Hono, webRoot: string) {
+  const indexFile = join(webRoot, "index.html");
+  const indexHtml = existsSync(indexFile) ? readFileSync(indexFile, "utf8") : undefined;
+  app.use(
+    "/assets/*",
+    serveStatic({
+      root: webRoot,
+      onFound: (_path, c) => c.header("cache-control", "public, max-age=31536000, immutable"),
+    }),
+  );
+  app.use("*", serveStatic({ root: webRoot }));
+  app.get("*", (c) => {
+    if (!indexHtml) return c.text("The Mini App is not built yet: run `pnpm build`.", 503);
+    c.header("cache-control", "no-cache");
+    return c.html(indexHtml);
+  });
+}

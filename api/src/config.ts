@@ -1,0 +1,163 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Every variable of CONTRACT.md's table is validated here,
+ * and a bad one stops the start with one clear line per variable.
+ */
+
+const botTokenPattern = /^\d+:[A-Za-z0-9_-]{30,}$/;
+
+const optional = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : value;
+
+const integerIn = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const environmentSchema = z.object({
+  PORT: integerIn(0, 65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  BOT_TOKEN: z
+    .string()
+    .regex(botTokenPattern, "is not a bot token (<digits>:<30+ of A-Z a-z 0-9 _ ->)")
+    .optional(),
+  BOT_MODE: z.enum(["polling", "webhook", "off"], { error: "must be polling, webhook or off" }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL" })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1–256 of A-Z a-z 0-9 _ -")
+    .optional(),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .default("https://api.telegram.org"),
+  MANAGER_CHAT_ID: z
+    .string()
+    .regex(/^-?\d+$/, "must be a numeric chat id")
+    .transform(Number)
+    .optional(),
+  ADMIN_TELEGRAM_IDS: z
+    .string()
+    .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "must be comma-separated numeric user ids")
+    .transform((list) => list.split(",").map((id) => Number(id.trim())))
+    .optional(),
+  CARD_TTL_SECONDS: integerIn(1, 86400).default(300),
+  POS_API_KEYS: z
+    .string()
+    .regex(
+      /^\s*[^:,\s]+:[^,\s]{8,}\s*(,\s*[^:,\s]+:[^,\s]{8,}\s*)*$/,
+      "must be comma-separated name:secret pairs (secrets of 8+ characters)",
+    )
+    .transform((list) =>
+      list.split(",").map((pair) => {
+        const [name, ...secret] = pair.trim().split(":");
+        return { name: name as string, secret: secret.join(":") };
+      }),
+    )
+    .optional(),
+  INIT_DATA_MAX_AGE_SECONDS: z.union([integerIn(60, 604800), z.literal("none")]).default(86400),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error", "silent"], {
+      error: "must be debug, info, warn, error or silent",
+    })
+    .default("info"),
+});
+
+export type BotMode =
+  | { kind: "off" }
+  | { kind: "polling"; token: string }
+  | { kind: "webhook"; token: string; publicUrl: string; secret: string };
+
+export type DatabaseSetting = { kind: "embedded"; dataDir: string } | { kind: "url"; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseSetting;
+  /** The real bot token; undefined in demo mode. */
+  botToken: string | undefined;
+  bot: BotMode;
+  publicUrl: string | undefined;
+  telegramApiRoot: string;
+  managerChatId: number | undefined;
+  adminTelegramIds: number[];
+  cardTtlSeconds: number;
+  posApiKeys: { name: string; secret: string }[];
+  /** undefined: the age check is off. */
+  initDataMaxAgeSeconds: number | undefined;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+  }
+}
+
+/** Parses an environment (process.env in production, a plain object in tests) into a typed Config. */
+export function parseConfig(environment: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape).map((name) => [name, optional(environment[name])]),
+  );
+  if (
+    environment.INIT_DATA_MAX_AGE_SECONDS !== undefined &&
+    optional(environment.INIT_DATA_MAX_AGE_SECONDS) === undefined
+  ) {
+    // An empty value is how an operator says "no age check" (CONTRACT.md).
+    present.INIT_DATA_MAX_AGE_SECONDS = "none";
+  }
+  const parsed = environmentSchema.safeParse(present);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+  if (!parsed.success) throw new ConfigError(problems);
+  const env = parsed.data;
+
+  const mode = env.BOT_MODE ?? (env.PUBLIC_URL ? "webhook" : "polling");
+  let bot: BotMode = { kind: "off" };
+  if (env.BOT_TOKEN && mode === "polling") bot = { kind: "polling", token: env.BOT_TOKEN };
+  if (env.BOT_TOKEN && mode === "webhook") {
+    if (!env.PUBLIC_URL) problems.push("PUBLIC_URL: is required in webhook mode");
+    if (!env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET: is required in webhook mode");
+    if (env.PUBLIC_URL && env.WEBHOOK_SECRET) {
+      bot = { kind: "webhook", token: env.BOT_TOKEN, publicUrl: env.PUBLIC_URL, secret: env.WEBHOOK_SECRET };
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATA_DIR,
+    database: env.DATABASE_URL
+      ? { kind: "url", url: env.DATABASE_URL }
+      : { kind: "embedded", dataDir: env.DATA_DIR },
+    botToken: env.BOT_TOKEN,
+    bot,
+    publicUrl: env.PUBLIC_URL,
+    telegramApiRoot: env.TELEGRAM_API_ROOT,
+    managerChatId: env.MANAGER_CHAT_ID,
+    adminTelegramIds: env.ADMIN_TELEGRAM_IDS ?? [],
+    cardTtlSeconds: env.CARD_TTL_SECONDS,
+    posApiKeys: env.POS_API_KEYS ?? [],
+    initDataMaxAgeSeconds:
+      env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

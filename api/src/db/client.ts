@@ -1,0 +1,72 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import type { DatabaseSetting } from "../config";
+import * as schema from "./schema";
+
+/** One typed handle for both drivers, so no feature code knows which database it runs on. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseConnection {
+  db: Database;
+  kind: DatabaseSetting["kind"];
+  migrate(): Promise<void>;
+  /** true once the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+
+export function connectPglite(client: PGlite): DatabaseConnection {
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "embedded",
+    migrate: async () => {
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    },
+    ping: () => pingWith(db),
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+export function connectPostgres(url: string, options: { max?: number } = {}): DatabaseConnection {
+  // The server has its own notices (e.g. "relation already exists, skipping"); they are not ours to log.
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "url",
+    migrate: async () => {
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+    },
+    ping: () => pingWith(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+export async function openDatabase(setting: DatabaseSetting): Promise<DatabaseConnection> {
+  if (setting.kind === "url") return connectPostgres(setting.url);
+  const directory = `${setting.dataDir}/pglite`;
+  mkdirSync(directory, { recursive: true });
+  return connectPglite(await PGlite.create(directory));
+}
+
+async function pingWith(db: Database): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

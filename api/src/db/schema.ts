@@ -1,0 +1,200 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const telegramId = (name: string) => bigint(name, { mode: "number" });
+
+/** A loyalty account. The phone (E.164) is its identifier, as in the restaurant's guest base. */
+export const accounts = pgTable("accounts", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  phone: text("phone").notNull().unique(),
+  lastName: text("last_name").notNull(),
+  firstName: text("first_name").notNull(),
+  middleName: text("middle_name"),
+  gender: text("gender", { enum: ["male", "female"] }),
+  birthday: date("birthday", { mode: "string" }),
+  email: text("email"),
+  /** How the account came to be: the guest registered, or the restaurant imported its guest base. */
+  origin: text("origin", { enum: ["registration", "import"] }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** An acquisition source: a named link (`/start <code>` or `startapp=<code>`). */
+export const sources = pgTable("sources", {
+  id: serial("id").primaryKey(),
+  code: text("code").notNull().unique(),
+  name: text("name").notNull(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/**
+ * A Telegram user who has talked to the bot or opened the Mini App.
+ * `phone` is verified: it only ever comes from the user's own contact shared with the bot.
+ * `accountId` is the link to a loyalty account; unique, so one account has at most one Telegram user.
+ */
+export const telegramUsers = pgTable("telegram_users", {
+  id: telegramId("id").primaryKey(),
+  firstName: text("first_name").notNull(),
+  lastName: text("last_name"),
+  username: text("username"),
+  languageCode: text("language_code"),
+  phone: text("phone"),
+  phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
+  accountId: uuid("account_id")
+    .unique()
+    .references(() => accounts.id, { onDelete: "set null" }),
+  /** First touch wins: the source through which this user first arrived. */
+  sourceId: integer("source_id").references(() => sources.id),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Consent history, append-only: each grant or withdrawal with its time and the text version shown. */
+export const consents = pgTable(
+  "consents",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["personal_data", "marketing"] }).notNull(),
+    granted: boolean("granted").notNull(),
+    textVersion: text("text_version").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("consents_account_idx").on(table.accountId, table.kind, table.recordedAt)],
+);
+
+/**
+ * A virtual card: a PIN and a QR code, both digits, valid until `expiresAt` unless revoked earlier.
+ * "No two live cards share a PIN or a code" is enforced by the partial unique indexes below:
+ * a card holds its PIN and code until it is revoked (a newer card, or a collision with an expired one).
+ */
+export const cards = pgTable(
+  "cards",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    pin: text("pin").notNull(),
+    code: text("code").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("cards_live_pin_idx").on(table.pin).where(sql`${table.revokedAt} is null`),
+    uniqueIndex("cards_live_code_idx").on(table.code).where(sql`${table.revokedAt} is null`),
+    uniqueIndex("cards_live_account_idx").on(table.accountId).where(sql`${table.revokedAt} is null`),
+  ],
+);
+
+/** Every identification attempt at a till, successful or not; misses drive the per-terminal rate limit. */
+export const cardIdentifications = pgTable(
+  "card_identifications",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    terminal: text("terminal").notNull(),
+    outcome: text("outcome", { enum: ["identified", "not_found", "invalid_code", "rate_limited"] }).notNull(),
+    cardId: uuid("card_id").references(() => cards.id, { onDelete: "set null" }),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("card_identifications_terminal_idx").on(table.terminal, table.at)],
+);
+
+/** A guest's review. Delivery to the managers' chat goes through the outbox. */
+export const reviews = pgTable(
+  "reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    telegramUserId: telegramId("telegram_user_id")
+      .notNull()
+      .references(() => telegramUsers.id, { onDelete: "cascade" }),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    rating: integer("rating"),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    /** The managers' chat and message ids the review landed as (a long review spans several). */
+    managerChatId: telegramId("manager_chat_id"),
+    managerMessageIds: jsonb("manager_message_ids").$type<number[]>(),
+  },
+  (table) => [
+    index("reviews_guest_idx").on(table.telegramUserId, table.createdAt),
+    check("reviews_rating_range", sql`${table.rating} between 1 and 5`),
+  ],
+);
+
+/**
+ * Transactional outbox: work that must reach Telegram is written in the same transaction as the
+ * change that causes it, then delivered by a worker that claims jobs with FOR UPDATE SKIP LOCKED.
+ */
+export const outboxJobs = pgTable(
+  "outbox_jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (table) => [index("outbox_jobs_due_idx").on(table.runAt).where(sql`${table.status} = 'pending'`)],
+);
+
+/** Telegram re-sends an update for up to 60 s and across our restarts: each update_id takes effect once. */
+export const processedUpdates = pgTable("processed_updates", {
+  updateId: bigint("update_id", { mode: "number" }).primaryKey(),
+  processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The conversion funnel: each step counted once per Telegram user, for the user's first-touch source. */
+export const sourceEvents = pgTable(
+  "source_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    telegramUserId: telegramId("telegram_user_id").notNull(),
+    kind: text("kind", { enum: ["started", "phone_shared", "registered", "first_visit"] }).notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("source_events_once_idx").on(table.telegramUserId, table.kind),
+    index("source_events_funnel_idx").on(table.at, table.sourceId, table.kind),
+  ],
+);
+
+/** Manager-editable settings; the environment gives the defaults. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

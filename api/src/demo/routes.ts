@@ -1,0 +1,97 @@
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { z } from "zod";
+import type { Database } from "../db/client";
+import { ApiError } from "../errors";
+import { acceptVerifiedPhone } from "../guests/guests";
+import { normalizePhone } from "../guests/phone";
+import { jsonBody } from "../http/validation";
+import type { GuestVariables } from "../telegram/init-data-auth";
+import { demoGuests } from "./demo-guests";
+import { launchFragment, signInitData } from "./launch-url";
+
+/** The demo launcher: open the real Mini App as a demo guest, with initData signed by the demo token. */
+export function demoPages(deps: { demoToken: string }) {
+  return new Hono()
+    .get("/", (c) => {
+      const theme = c.req.query("theme") === "dark" ? "dark" : "light";
+      const startParam = c.req.query("startapp");
+      const query = (id: number) => {
+        const params = new URLSearchParams({ theme, ...(startParam ? { startapp: startParam } : {}) });
+        return `/demo/open/${id}?${params}`;
+      };
+      return c.html(html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Guestcard demo</title>
+    <style>
+      body { font: 16px/1.45 system-ui, sans-serif; margin: 0; background: #f0f0f5; color: #111; }
+      main { max-width: 560px; margin: 0 auto; padding: 24px 16px; }
+      h1 { font-size: 24px; margin: 0 0 4px; }
+      p.lead { color: #555; margin: 0 0 20px; }
+      a.guest { display: block; background: #fff; border-radius: 12px; padding: 14px 16px; margin: 0 0 10px;
+        color: inherit; text-decoration: none; box-shadow: 0 1px 2px rgb(0 0 0 / 8%); }
+      a.guest:hover { outline: 2px solid #2481cc; }
+      .name { font-weight: 600; } .role { color: #2481cc; font-size: 13px; text-transform: uppercase; }
+      .hint { color: #666; font-size: 14px; }
+      nav a { color: #2481cc; margin-right: 16px; }
+    </style>
+  </head>
+  <body>
+    <main>
+      <h1>Guestcard demo</h1>
+      <p class="lead">No Telegram needed: pick who you are and the real Mini App opens as that person.</p>
+      ${demoGuests.map(
+        (guest) => html`<a class="guest" data-guest-id="${guest.id}" href="${query(guest.id)}">
+          <div class="role">${guest.role}</div>
+          <div class="name">${guest.firstName} ${guest.lastName}</div>
+          <div class="hint">${guest.description.en} · ${guest.description.ru}</div>
+        </a>`,
+      )}
+      <nav>
+        <a href="/demo?theme=${theme === "dark" ? "light" : "dark"}">${theme === "dark" ? "Light" : "Dark"} theme</a>
+        <a href="/cashier" target="_blank">Cashier page</a>
+      </nav>
+    </main>
+  </body>
+</html>`);
+    })
+    .get("/open/:id", (c) => {
+      const guest = demoGuests.find((candidate) => String(candidate.id) === c.req.param("id"));
+      if (!guest) return c.redirect("/demo");
+      const startParam = c.req.query("startapp");
+      const initData = signInitData(guest, deps.demoToken, {
+        startParam: startParam && /^[A-Za-z0-9_-]{1,64}$/.test(startParam) ? startParam : undefined,
+      });
+      return c.redirect(`/${launchFragment(initData, c.req.query("theme") === "dark" ? "dark" : "light")}`);
+    });
+}
+
+const sharePhoneSchema = z.object({ phone: z.string().max(40).optional() });
+
+/**
+ * Demo mode's stand-in for the one step that needs Telegram: sharing the phone with the bot.
+ * It runs the same domain code as the bot's contact handler.
+ */
+export function demoApi(deps: { db: Database }) {
+  return new Hono<{ Variables: GuestVariables }>().post(
+    "/share-phone",
+    jsonBody(sharePhoneSchema),
+    async (c) => {
+      const { user } = c.get("launch");
+      const requested = c.req.valid("json").phone;
+      const fallback =
+        demoGuests.find((guest) => guest.id === user.id)?.phone ??
+        `+7999${String(user.id).padStart(7, "0").slice(-7)}`;
+      const phone = normalizePhone(requested ?? fallback);
+      if (!phone)
+        throw new ApiError("validation_failed", "That is not a phone number.", {
+          phone: "not a phone number",
+        });
+      const { outcome, state } = await acceptVerifiedPhone(deps.db, user, phone);
+      return c.json({ outcome, status: state.status }, 200);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+
+/**
+ * The restaurant's country, used for numbers typed without one ("8 921 …", "921 …").
+ * Telegram's contacts usually arrive as bare international digits ("79211234567"), which also need it.
+ */
+const defaultRegion = "RU";
+
+/** E.164 (`+79211234567`) for anything a person or Telegram might write, or null if it is not a phone number. */
+export function normalizePhone(input: string): string | null {
+  const trimmed = input.trim();
+  if (trimmed === "" || trimmed.length > 40) return null;
+  const candidates = trimmed.startsWith("+") ? [trimmed] : [trimmed, `+${trimmed.replace(/^\D+/, "")}`];
+  for (const candidate of candidates) {
+    const parsed = parsePhoneNumberFromString(candidate, defaultRegion);
+    if (parsed?.isValid()) return parsed.number;
+  }
+  return null;
+}
+
+/** What a till may see of a phone: the country code and the last four digits (`+7 *** ***-93-92`). */
+export function maskPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  const country = parsed ? `+${parsed.countryCallingCode}` : e164.slice(0, 2);
+  const lastFour = e164.slice(-4);
+  return `${country} *** ***-${lastFour.slice(0, 2)}-${lastFour.slice(2)}`;
+}

@@ -1,0 +1,93 @@
+import { createApp } from "../src/app";
+import { type Config, parseConfig } from "../src/config";
+import type { DatabaseConnection } from "../src/db/client";
+import { type LaunchUser, signInitData } from "../src/demo/launch-url";
+import { createLogger } from "../src/logger";
+import { createTestDatabase } from "./test-database";
+
+/** A bot token of the right shape; tests never reach Telegram. */
+export const testBotToken = "123456789:TEST-token-abcdefghijklmnopqrstuvwxyz012";
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  database: DatabaseConnection;
+  config: Config;
+  /** Signed initData for a user, as Telegram would pass it to the Mini App. */
+  initData(user: LaunchUser, options?: { startParam?: string; authDate?: Date }): string;
+  /** A request to the real app, authenticated as `as` when given. */
+  request(
+    path: string,
+    init?: {
+      method?: string;
+      as?: LaunchUser;
+      json?: unknown;
+      headers?: Record<string, string>;
+      body?: string | Uint8Array;
+    },
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export const guest = (id: number, firstName = "Guest", languageCode = "en"): LaunchUser => ({
+  id,
+  firstName,
+  lastName: "Tester",
+  username: `guest${id}`,
+  languageCode,
+});
+
+export async function createTestContext(
+  environment: Record<string, string> = {},
+  options: { demo?: boolean; webRoot?: string } = {},
+): Promise<TestContext> {
+  const config = parseConfig({
+    BOT_TOKEN: testBotToken,
+    BOT_MODE: "off",
+    LOG_LEVEL: "silent",
+    ...environment,
+  });
+  const database = await createTestDatabase();
+  const app = createApp({
+    config,
+    database,
+    logger: createLogger(config.logLevel),
+    initDataToken: testBotToken,
+    demo: options.demo ?? false,
+    webRoot: options.webRoot,
+  });
+  const initData: TestContext["initData"] = (user, signOptions) =>
+    signInitData(user, testBotToken, signOptions);
+  return {
+    app,
+    database,
+    config,
+    initData,
+    request: async (path, init = {}) => {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.as) headers.authorization = `tma ${initData(init.as)}`;
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers["content-type"] ??= "application/json";
+        body = JSON.stringify(init.json);
+      }
+      return app.request(path, {
+        method: init.method ?? (body === undefined ? "GET" : "POST"),
+        headers,
+        body,
+      });
+    },
+    close: () => database.close(),
+  };
+}
+
+/** Reads a JSON body and fails with the whole response when the status is not the expected one. */
+export async function expectStatus<T = Record<string, unknown>>(
+  response: Response,
+  status: number,
+): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) {
+    throw new Error(`Expected HTTP ${status}, got ${response.status}: ${text}`);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./language";
+export * from "./me";
+export * from "./my-data";
+export * from "./registration";

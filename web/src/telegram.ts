@@ -1,0 +1,139 @@
+import {
+  backButton,
+  emitEvent,
+  hapticFeedback,
+  init,
+  initData,
+  mainButton,
+  miniApp,
+  mockTelegramEnv,
+  requestContact,
+  retrieveLaunchParams,
+  retrieveRawInitData,
+  themeParams,
+  viewport,
+} from "@telegram-apps/sdk-react";
+
+/**
+ * Where the Mini App runs:
+ * - `telegram`: inside a Telegram client, which draws the MainButton and BackButton itself;
+ * - `browser`: an ordinary tab opened with the launch parameters in the URL hash (the /demo
+ *   launcher, end-to-end tests). There is no host to talk to, so every host call is swallowed
+ *   and the app draws its own main and back buttons.
+ */
+export type Host = "telegram" | "browser";
+
+export interface Launch {
+  host: Host;
+  /** The exact initData string Telegram passed: the API checks its signature byte for byte. */
+  rawInitData: string;
+  /** The Telegram user's IETF language tag, if Telegram sent one. */
+  languageCode: string | undefined;
+  firstName: string | undefined;
+}
+
+/**
+ * Telegram's mobile and desktop clients inject `TelegramWebviewProxy`; its web clients embed the
+ * Mini App in an iframe. Must be checked before `mockTelegramEnv`, which installs a proxy of its own.
+ */
+function insideTelegramClient(): boolean {
+  return "TelegramWebviewProxy" in window || window.self !== window.top;
+}
+
+/** A plain tab has no host that answers requests; answer the few the SDK waits for, drop the rest. */
+function imitateHostInBrowser(): void {
+  const noInsets = { top: 0, bottom: 0, left: 0, right: 0 };
+  mockTelegramEnv({
+    onEvent([method]) {
+      if (method === "web_app_request_viewport") {
+        emitEvent("viewport_changed", {
+          height: window.innerHeight,
+          width: window.innerWidth,
+          is_expanded: true,
+          is_state_stable: true,
+        });
+      } else if (method === "web_app_request_safe_area") {
+        emitEvent("safe_area_changed", noInsets);
+      } else if (method === "web_app_request_content_safe_area") {
+        emitEvent("content_safe_area_changed", noInsets);
+      }
+      // Everything else (ready, haptics, buttons, colours) is deliberately a no-op here.
+    },
+  });
+}
+
+/**
+ * Initialises the SDK the way the official React template does, before the first render.
+ * Returns null when there are no launch parameters at all: the page was opened directly,
+ * not from Telegram nor from the demo launcher.
+ */
+let currentHost: Host = "browser";
+
+export function startTelegram(): Launch | null {
+  let languageCode: string | undefined;
+  let firstName: string | undefined;
+  try {
+    const user = retrieveLaunchParams().tgWebAppData?.user;
+    languageCode = user?.language_code;
+    firstName = user?.first_name;
+  } catch {
+    return null;
+  }
+  const rawInitData = retrieveRawInitData();
+  if (!rawInitData) return null;
+
+  const host: Host = insideTelegramClient() ? "telegram" : "browser";
+  currentHost = host;
+  if (host === "browser") imitateHostInBrowser();
+
+  init();
+  initData.restore();
+  // Theme first, so the colours are right when Telegram removes its placeholder on ready().
+  themeParams.mountSync.ifAvailable();
+  themeParams.bindCssVars.ifAvailable();
+  miniApp.mountSync.ifAvailable();
+  miniApp.bindCssVars.ifAvailable();
+  miniApp.ready.ifAvailable();
+
+  mainButton.mount.ifAvailable();
+  backButton.mount.ifAvailable();
+  if (viewport.mount.isAvailable()) {
+    viewport
+      .mount()
+      .then(() => {
+        viewport.bindCssVars.ifAvailable();
+        viewport.expand.ifAvailable();
+      })
+      // An old client that cannot report its viewport still works; CSS falls back to env().
+      .catch(() => undefined);
+  }
+  return { host, rawInitData, languageCode, firstName };
+}
+
+export const haptic = {
+  success: () => hapticFeedback.notificationOccurred.ifAvailable("success"),
+  error: () => hapticFeedback.notificationOccurred.ifAvailable("error"),
+  tap: () => hapticFeedback.impactOccurred.ifAvailable("light"),
+};
+
+export type ContactRequestResult = "shared" | "declined" | "unsupported";
+
+/**
+ * Asks Telegram to share the guest's own phone with the bot. The bot receives it as a contact
+ * message; the API learns about it from the bot, so callers poll `/api/me` afterwards.
+ */
+export async function requestPhoneContact(): Promise<ContactRequestResult> {
+  // In a plain tab nobody would ever answer; the demo has its own control for this step.
+  if (currentHost === "browser" || !requestContact.isAvailable()) return "unsupported";
+  try {
+    // Without a timeout the SDK would wait for Telegram's answer forever.
+    await requestContact({ timeout: 60_000 });
+    return "shared";
+  } catch {
+    return "declined";
+  }
+}
+
+export function closeMiniApp(): void {
+  miniApp.close.ifAvailable();
+}
