@@ -1,4 +1,6 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+// The "min" metadata checks a number's shape per country, not whether its range is allocated today:
+// a guest with a freshly issued number must never be told it is not a phone.
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 
 /**
  * The restaurant's country, used for numbers typed without one ("8 921 …", "921 …").
