@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testDatabaseKind } from "../../test/test-database";
-import type { DatabaseConnection } from "./client";
+import { type DatabaseConnection, selectRows } from "./client";
 
 describe(`migrations on ${testDatabaseKind}`, () => {
   let database: DatabaseConnection;
