@@ -4,5 +4,5 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [react()],
   server: { proxy: { "/api": "http://localhost:3000", "/demo": "http://localhost:3000" } },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", manifest: true },
 });

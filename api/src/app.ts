@@ -1,19 +1,28 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
+import type { Api } from "grammy";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import type { GuestcardBot } from "./bot/create-bot";
 import type { Config } from "./config";
 import type { DatabaseConnection } from "./db/client";
 import { demoApi, demoPages } from "./demo/routes";
 import { ApiError, renderError } from "./errors";
+import { cardRoutes } from "./card/routes";
 import { guestRoutes } from "./guests/routes";
 import type { Logger } from "./logger";
+import { createBotIdentity } from "./managers/bot-identity";
 import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
+import { managerRoutes } from "./managers/routes";
 import { myDataRoutes } from "./my-data/routes";
+import { posRoutes } from "./pos/routes";
 import { registrationRoutes } from "./registration/routes";
+import { demoManagersChat } from "./reviews/demo-managers-chat";
+import { reviewRoutes } from "./reviews/routes";
 import { initDataAuth } from "./telegram/init-data-auth";
+import { telegramWebhookRoutes } from "./telegram/webhook";
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +33,15 @@ export interface AppDeps {
   /** Demo mode: no BOT_TOKEN, the /demo launcher is served. */
   demo: boolean;
   managerAccess?: ManagerAccess;
+  /**
+   * The Bot API client (auto-retry on 429 and 5xx) for whatever talks to Telegram outside the bot's
+   * own handlers: the reviews worker, the managers' chat membership check. Present with BOT_TOKEN.
+   */
+  telegram?: Api;
+  /** The grammY bot; in webhook mode `POST /telegram/webhook` feeds it. Absent with BOT_MODE=off. */
+  bot?: GuestcardBot;
+  /** The outbox worker that delivers reviews; `wake()` starts a delivery without waiting for its poll. */
+  reviewDelivery?: { wake(): void };
   /** The built Mini App (web/dist); omitted in API-only tests. */
   webRoot?: string;
 }
@@ -35,7 +53,13 @@ const hardBodyLimitBytes = 21 * 1024 * 1024;
 function apiRoutes(deps: AppDeps) {
   const db = deps.database.db;
   const managerAccess =
-    deps.managerAccess ?? createManagerAccess({ adminTelegramIds: deps.config.adminTelegramIds });
+    deps.managerAccess ??
+    createManagerAccess({
+      adminTelegramIds: deps.config.adminTelegramIds,
+      managerChatId: deps.config.managerChatId,
+      telegram: deps.telegram,
+      logger: deps.logger,
+    });
   const guestAuth = initDataAuth({
     botToken: deps.initDataToken,
     maxAgeSeconds: deps.config.initDataMaxAgeSeconds,
@@ -43,12 +67,26 @@ function apiRoutes(deps: AppDeps) {
 
   const api = new Hono();
   // Authentication comes first for every guest route (CONTRACT.md's order of checks).
-  for (const path of ["/me", "/demo/*", "/registration", "/my-data", "/my-data/*"]) api.use(path, guestAuth);
+  for (const path of ["/me", "/demo/*", "/registration", "/my-data", "/my-data/*", "/manager/*", "/card", "/reviews"])
+    api.use(path, guestAuth);
   if (deps.demo) api.route("/demo", demoApi({ db }));
   return api
     .route("/", guestRoutes({ db, managerAccess, demo: deps.demo }))
     .route("/registration", registrationRoutes({ db }))
-    .route("/my-data", myDataRoutes({ db }));
+    .route("/my-data", myDataRoutes({ db }))
+    .route("/card", cardRoutes({ db, config: deps.config }))
+    .route("/reviews", reviewRoutes({ db, onReviewStored: () => deps.reviewDelivery?.wake() }))
+    .route("/pos", posRoutes({ db, config: deps.config, logger: deps.logger }))
+    .route(
+      "/manager",
+      managerRoutes({
+        db,
+        logger: deps.logger,
+        managerAccess,
+        botIdentity: createBotIdentity({ demo: deps.demo, telegram: deps.telegram, logger: deps.logger }),
+        settingsDefaults: deps.config,
+      }),
+    );
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;
@@ -88,7 +126,15 @@ export function createApp(deps: AppDeps) {
     throw new ApiError("not_found", "There is no such API endpoint.");
   });
 
+  if (deps.bot && deps.config.bot.kind === "webhook") {
+    app.route(
+      "/telegram",
+      telegramWebhookRoutes({ bot: deps.bot, secret: deps.config.bot.secret, logger: deps.logger }),
+    );
+  }
+
   if (deps.demo) app.route("/demo", demoPages({ demoToken: deps.initDataToken }));
+  if (deps.demo) app.route("/demo/managers-chat", demoManagersChat({ db: deps.database.db }));
   if (deps.webRoot) serveWebApp(app, deps.webRoot);
   return app;
 }

@@ -53,6 +53,12 @@ const environmentSchema = z.object({
     .transform((list) => list.split(",").map((id) => Number(id.trim())))
     .optional(),
   CARD_TTL_SECONDS: integerIn(1, 86400).default(300),
+  // Defaults for two manager settings (the database value wins once a manager saves one).
+  MINI_APP_SHORT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{3,30}$/, "must be 3–30 of A-Z a-z 0-9 _ (the Mini App's short name in BotFather)")
+    .default("app"),
+  RESTAURANT_NAME: z.string().trim().min(1).max(100, "must be at most 100 characters").default("Guestcard"),
   POS_API_KEYS: z
     .string()
     .regex(
@@ -72,6 +78,12 @@ const environmentSchema = z.object({
       error: "must be debug, info, warn, error or silent",
     })
     .default("info"),
+  // Review delivery tuning. The defaults suit production; tests shorten them to run in seconds.
+  DELIVERY_POLL_INTERVAL_MS: integerIn(10, 60_000).default(1000),
+  DELIVERY_LEASE_MS: integerIn(500, 3_600_000).default(60_000),
+  DELIVERY_BACKOFF_BASE_MS: integerIn(10, 600_000).default(1000),
+  DELIVERY_GROUP_MESSAGES: integerIn(1, 1000).default(20),
+  DELIVERY_GROUP_WINDOW_MS: integerIn(100, 3_600_000).default(60_000),
 });
 
 export type BotMode =
@@ -94,10 +106,21 @@ export interface Config {
   managerChatId: number | undefined;
   adminTelegramIds: number[];
   cardTtlSeconds: number;
+  /** Default of the manager setting: the `<app>` in `https://t.me/<bot>/<app>?startapp=<code>`. */
+  miniAppShortName: string;
+  /** Default of the manager setting: the restaurant's name in the bot's texts. */
+  restaurantName: string;
   posApiKeys: { name: string; secret: string }[];
   /** undefined: the age check is off. */
   initDataMaxAgeSeconds: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** How the outbox delivers reviews: polling, lease, backoff, and pacing per group chat. */
+  delivery: {
+    pollIntervalMs: number;
+    leaseMs: number;
+    backoffBaseMs: number;
+    groupPacing: { messages: number; windowMs: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -151,10 +174,18 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     managerChatId: env.MANAGER_CHAT_ID,
     adminTelegramIds: env.ADMIN_TELEGRAM_IDS ?? [],
     cardTtlSeconds: env.CARD_TTL_SECONDS,
+    miniAppShortName: env.MINI_APP_SHORT_NAME,
+    restaurantName: env.RESTAURANT_NAME,
     posApiKeys: env.POS_API_KEYS ?? [],
     initDataMaxAgeSeconds:
       env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
     logLevel: env.LOG_LEVEL,
+    delivery: {
+      pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
+      leaseMs: env.DELIVERY_LEASE_MS,
+      backoffBaseMs: env.DELIVERY_BACKOFF_BASE_MS,
+      groupPacing: { messages: env.DELIVERY_GROUP_MESSAGES, windowMs: env.DELIVERY_GROUP_WINDOW_MS },
+    },
   };
 }
 

@@ -1,12 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
+import { createBot, createBotApi } from "./bot/create-bot";
+import { connectBot } from "./bot/run-bot";
+import { describeError } from "./bot/update-log";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
 import { createLogger } from "./logger";
+import { createReviewDelivery } from "./reviews/review-delivery";
 
 /** Composition root: the one place that reads the environment, opens ports and starts workers. */
 async function main() {
@@ -26,6 +30,22 @@ async function main() {
   await database.migrate();
   if (demo) await seedDemo(database.db);
 
+  // The bot learns who it is (getMe) before the server serves a single update.
+  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger });
+  const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
+  if (bot) {
+    try {
+      await bot.init();
+    } catch (error) {
+      logger.error({ error: describeError(error) }, "bot: getMe failed (is BOT_TOKEN right?)");
+      await database.close();
+      process.exit(1);
+    }
+  }
+
+  // Reviews and replies go to Telegram through the outbox; started once the server listens.
+  const reviewDelivery = createReviewDelivery({ config, db: database.db, logger });
+
   const app = createApp({
     config,
     database,
@@ -33,13 +53,25 @@ async function main() {
     demo,
     initDataToken: config.botToken ?? loadOrCreateDemoToken(config.dataDir),
     webRoot: fileURLToPath(new URL("../../web/dist", import.meta.url)),
+    telegram,
+    bot,
+    reviewDelivery,
   });
 
+  let listening: () => void = () => {};
+  const listened = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     const origin = `http://localhost:${address.port}`;
-    logger.info({ port: address.port, database: database.kind, demo }, "listening");
+    logger.info({ port: address.port, database: database.kind, demo, bot: config.bot.kind }, "listening");
     console.log(`\nGuestcard is running: ${demo ? `${origin}/demo` : origin}\n`);
+    listening();
   });
+  await listened;
+  // Telegram is told where to deliver only once we can take the deliveries.
+  const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
+  await reviewDelivery?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,7 +79,12 @@ async function main() {
     stopping = true;
     logger.info({ signal }, "shutting down");
     // Stop accepting, let in-flight requests finish, then close the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The delivery in flight finishes (Telegram's answer is recorded) while requests drain.
+    await Promise.all([
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      reviewDelivery?.stop(),
+    ]);
+    await botConnection?.stop();
     await database.close();
     process.exit(0);
   };

@@ -1,8 +1,11 @@
+import type { Api } from "grammy";
 import { createApp } from "../src/app";
+import { createBot, createBotApi, type GuestcardBot } from "../src/bot/create-bot";
 import { type Config, parseConfig } from "../src/config";
 import type { DatabaseConnection } from "../src/db/client";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
 import { createLogger } from "../src/logger";
+import type { ManagerAccess } from "../src/managers/manager-access";
 import { createTestDatabase } from "./test-database";
 
 /** A bot token of the right shape; tests never reach Telegram. */
@@ -12,6 +15,10 @@ export interface TestContext {
   app: ReturnType<typeof createApp>;
   database: DatabaseConnection;
   config: Config;
+  /** The real grammY bot, when BOT_MODE is polling or webhook (point TELEGRAM_API_ROOT at a fake Bot API). */
+  bot: GuestcardBot | undefined;
+  /** The Bot API client the app was given (talks to TELEGRAM_API_ROOT). */
+  telegram: Api | undefined;
   /** Signed initData for a user, as Telegram would pass it to the Mini App. */
   initData(user: LaunchUser, options?: { startParam?: string; authDate?: Date }): string;
   /** A request to the real app, authenticated as `as` when given. */
@@ -38,7 +45,12 @@ export const guest = (id: number, firstName = "Guest", languageCode = "en"): Lau
 
 export async function createTestContext(
   environment: Record<string, string> = {},
-  options: { demo?: boolean; webRoot?: string } = {},
+  options: {
+    demo?: boolean;
+    webRoot?: string;
+    /** Replaces the app's manager check, e.g. one with a test clock to let its cache expire. */
+    managerAccess?: ManagerAccess;
+  } = {},
 ): Promise<TestContext> {
   const config = parseConfig({
     BOT_TOKEN: testBotToken,
@@ -47,13 +59,19 @@ export async function createTestContext(
     ...environment,
   });
   const database = await createTestDatabase();
+  const logger = createLogger(config.logLevel);
+  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger });
+  const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
   const app = createApp({
     config,
     database,
-    logger: createLogger(config.logLevel),
+    logger,
     initDataToken: testBotToken,
     demo: options.demo ?? false,
     webRoot: options.webRoot,
+    managerAccess: options.managerAccess,
+    telegram,
+    bot,
   });
   const initData: TestContext["initData"] = (user, signOptions) =>
     signInitData(user, testBotToken, signOptions);
@@ -61,6 +79,8 @@ export async function createTestContext(
     app,
     database,
     config,
+    bot,
+    telegram,
     initData,
     request: async (path, init = {}) => {
       const headers: Record<string, string> = { ...init.headers };
@@ -76,7 +96,10 @@ export async function createTestContext(
         body,
       });
     },
-    close: () => database.close(),
+    close: async () => {
+      await bot?.settled();
+      await database.close();
+    },
   };
 }
 

@@ -67,7 +67,26 @@ function imitateHostInBrowser(): void {
  * Returns null when there are no launch parameters at all: the page was opened directly,
  * not from Telegram nor from the demo launcher.
  */
+/**
+ * Native controls (the date picker, checkboxes, scrollbars) follow the CSS color-scheme, so it must
+ * track Telegram's theme rather than the device's. Without theme colours, the device decides.
+ */
+function followColorScheme(): void {
+  const apply = () => {
+    if (themeParams.backgroundColor()) {
+      document.documentElement.style.colorScheme = themeParams.isDark() ? "dark" : "light";
+    }
+  };
+  apply();
+  themeParams.isDark.sub(apply);
+}
+
 let currentHost: Host = "browser";
+
+/** Decided once at start-up; a page never moves between Telegram and a plain tab. */
+export function host(): Host {
+  return currentHost;
+}
 
 export function startTelegram(): Launch | null {
   let languageCode: string | undefined;
@@ -91,6 +110,7 @@ export function startTelegram(): Launch | null {
   // Theme first, so the colours are right when Telegram removes its placeholder on ready().
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();
+  followColorScheme();
   miniApp.mountSync.ifAvailable();
   miniApp.bindCssVars.ifAvailable();
   miniApp.ready.ifAvailable();

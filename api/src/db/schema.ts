@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -118,7 +119,13 @@ export const cardIdentifications = pgTable(
     accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("card_identifications_terminal_idx").on(table.terminal, table.at)],
+  (table) => [
+    index("card_identifications_terminal_idx").on(table.terminal, table.at),
+    // The rate limit reads only a terminal's recent misses; a busy till's successes must not slow it.
+    index("card_identifications_misses_idx")
+      .on(table.terminal, table.at)
+      .where(sql`${table.outcome} in ('not_found', 'invalid_code')`),
+  ],
 );
 
 /** A guest's review. Delivery to the managers' chat goes through the outbox. */
@@ -160,12 +167,82 @@ export const outboxJobs = pgTable(
     attempts: integer("attempts").notNull().default(0),
     runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /**
+     * Set on every claim: a worker's later writes carry it, so one whose lease ran out (and whose job
+     * another worker took over) cannot overwrite the newer claim's progress or mark the job done.
+     */
+    leaseToken: uuid("lease_token"),
     lastError: text("last_error"),
     result: jsonb("result").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     doneAt: timestamp("done_at", { withTimezone: true }),
   },
   (table) => [index("outbox_jobs_due_idx").on(table.runAt).where(sql`${table.status} = 'pending'`)],
+);
+
+/**
+ * Every Telegram message that belongs to a review's conversation, by the chat and id Telegram gave
+ * it: the review in the managers' chat (one row per part of a long review), a manager's reply as
+ * the guest received it privately, the guest's answer as the managers received it. A Telegram
+ * "reply" to any of these is routed back along the conversation.
+ */
+export const reviewMessages = pgTable(
+  "review_messages",
+  {
+    chatId: telegramId("chat_id").notNull(),
+    messageId: integer("message_id").notNull(),
+    reviewId: uuid("review_id")
+      .notNull()
+      .references(() => reviews.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["review", "manager_reply", "guest_answer"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.chatId, table.messageId] }),
+    index("review_messages_review_idx").on(table.reviewId),
+  ],
+);
+
+/**
+ * The conversation after a review: a manager's reply (to be sent to the guest) or the guest's
+ * answer (to be sent to the managers). The Telegram message it came from is unique, so a re-sent
+ * update cannot make a second copy.
+ */
+export const reviewReplies = pgTable(
+  "review_replies",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    reviewId: uuid("review_id")
+      .notNull()
+      .references(() => reviews.id, { onDelete: "cascade" }),
+    author: text("author", { enum: ["manager", "guest"] }).notNull(),
+    authorTelegramId: telegramId("author_telegram_id").notNull(),
+    text: text("text").notNull(),
+    sourceChatId: telegramId("source_chat_id").notNull(),
+    sourceMessageId: integer("source_message_id").notNull(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("review_replies_source_idx").on(table.sourceChatId, table.sourceMessageId),
+    index("review_replies_review_idx").on(table.reviewId, table.createdAt),
+  ],
+);
+
+/**
+ * Messages recently sent (or being sent) to a group chat, for pacing under Telegram's limit of
+ * about 20 messages a minute per group. Kept in the database so that every server process counts
+ * the same sends; rows older than the pacing window are deleted as new ones are reserved.
+ */
+export const telegramSendSlots = pgTable(
+  "telegram_send_slots",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    chatId: telegramId("chat_id").notNull(),
+    /** When the message was reserved, moved to when Telegram answered: never earlier than its arrival there. */
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("telegram_send_slots_chat_idx").on(table.chatId, table.at)],
 );
 
 /** Telegram re-sends an update for up to 60 s and across our restarts: each update_id takes effect once. */

@@ -6,6 +6,7 @@ import { ApiError } from "../errors";
 import { acceptVerifiedPhone } from "../guests/guests";
 import { normalizePhone } from "../guests/phone";
 import { jsonBody } from "../http/validation";
+import { recordSourceEvent } from "../sources/attribution";
 import type { GuestVariables } from "../telegram/init-data-auth";
 import { demoGuests } from "./demo-guests";
 import { launchFragment, signInitData } from "./launch-url";
@@ -91,6 +92,9 @@ export function demoApi(deps: { db: Database }) {
           phone: "not a phone number",
         });
       const { outcome, state } = await acceptVerifiedPhone(deps.db, user, phone);
+      // The same funnel steps the bot's contact handler records.
+      await recordSourceEvent(deps.db, user.id, "phone_shared");
+      if (outcome === "linked") await recordSourceEvent(deps.db, user.id, "registered");
       return c.json({ outcome, status: state.status }, 200);
     },
   );

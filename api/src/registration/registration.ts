@@ -8,9 +8,10 @@ import {
 } from "@guestcard/shared";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { accounts, consents, sourceEvents, telegramUsers } from "../db/schema";
+import { accounts, consents, telegramUsers } from "../db/schema";
 import { ApiError } from "../errors";
 import { isUniqueViolation, linkAccount, rememberTelegramUser, toAccountDto } from "../guests/guests";
+import { recordSourceEvent } from "../sources/attribution";
 
 /**
  * The text version stored with a consent names the language too: the guest saw the texts of
@@ -81,12 +82,7 @@ export async function registerGuest(
         { accountId: account.id, kind: "marketing", granted: input.consents.marketing === true, textVersion },
       ]);
 
-      if (guest.sourceId !== null) {
-        await tx
-          .insert(sourceEvents)
-          .values({ sourceId: guest.sourceId, telegramUserId: user.id, kind: "registered" })
-          .onConflictDoNothing();
-      }
+      await recordSourceEvent(tx, user.id, "registered");
       return { created: toAccountDto(account) };
     });
   } catch (error) {

@@ -30,7 +30,8 @@ export const en = {
     "Your phone number is the number of your loyalty card. Telegram shares it with us once, so you never type it, and it can only be your own.",
   phoneButton: "Share phone number",
   phoneWaiting: "Waiting for Telegram to pass your number on…",
-  phoneNotYet: "We haven't received your number yet. If you have just shared it, wait a moment and check again.",
+  phoneNotYet:
+    "We haven't received your number yet. If you have just shared it, wait a moment and check again.",
   phoneCheckAgain: "Check again",
   phoneDeclined: "You haven't shared your number. Without it we can't find or create your card.",
   phoneUnsupported:
@@ -38,7 +39,8 @@ export const en = {
   demoBadge: "Demo",
   demoText: "There is no Telegram here, so share a made-up number instead.",
   demoPhoneLabel: "Phone number",
-  demoPhoneHint: "Leave empty for a random one. Use the number of an existing guest to try linking.",
+  demoPhoneHint:
+    "Leave it empty to use this demo guest's number, or enter the number of a guest already in the base to see them linked.",
   demoShare: "Share a demo number",
 
   registrationTitle: "Join the loyalty programme",

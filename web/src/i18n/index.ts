@@ -1,25 +1,32 @@
-import { type FieldErrorKey, fieldErrors, type Language, pickLanguage } from "@guestcard/shared";
+import { type FieldErrorKey, fieldErrorMessages, type Language, pickLanguage } from "@guestcard/shared";
 import { createContext, useContext } from "react";
-import { type Catalogue, en } from "./en";
-import { ru } from "./ru";
+import type { Catalogue } from "./en";
 
 export type { Catalogue };
 
-const catalogues: Record<Language, Catalogue> = { en, ru };
+// One catalogue per language, each its own chunk: a guest downloads only the language they read.
+const loaders: Record<Language, () => Promise<Catalogue>> = {
+  en: () => import("./en").then((module) => module.en),
+  ru: () => import("./ru").then((module) => module.ru),
+};
 
-export function catalogueFor(languageCode: string | null | undefined): Catalogue {
-  return catalogues[pickLanguage(languageCode)];
+export function loadCatalogue(languageCode: string | null | undefined): Promise<Catalogue> {
+  const load = loaders[pickLanguage(languageCode)];
+  // One retry: a chunk request lost on a flaky mobile connection should not cost the whole start.
+  return load().catch(load);
 }
 
-export const I18nContext = createContext<Catalogue>(en);
+export const I18nContext = createContext<Catalogue | null>(null);
 
 /** The texts in the guest's language. */
 export function useTexts(): Catalogue {
-  return useContext(I18nContext);
+  const texts = useContext(I18nContext);
+  if (!texts) throw new Error("useTexts outside I18nContext");
+  return texts;
 }
 
 const fieldErrorKeyByMessage = new Map(
-  Object.entries(fieldErrors).map(([key, message]) => [message as string, key as FieldErrorKey]),
+  Object.entries(fieldErrorMessages).map(([key, message]) => [message as string, key as FieldErrorKey]),
 );
 
 /**
@@ -32,7 +39,9 @@ export function translateFieldError(texts: Catalogue, message: string): string {
 }
 
 export function formatDate(texts: Catalogue, value: string | Date): string {
-  const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T00:00:00` : value) : value;
+  // A bare date (a birthday) is a calendar day, not an instant: read it in local time, not UTC.
+  const date =
+    typeof value === "string" ? new Date(value.length === 10 ? `${value}T00:00:00` : value) : value;
   return date.toLocaleDateString(texts.locale, { day: "numeric", month: "long", year: "numeric" });
 }
 

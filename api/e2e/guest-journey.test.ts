@@ -1,0 +1,365 @@
+// The guest Mini App end to end: the real server (`src/main.ts`) on a fresh embedded database,
+// the built web app, and Debian's Chromium, opened the way Telegram opens a Mini App: signed
+// launch parameters in the URL hash. Screenshots of every screen, light and dark, go to
+// artifacts/screenshots/ for people to look at.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { MeResponse, MyDataResponse } from "@guestcard/shared";
+import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
+import { type ServerProcess, startServer } from "../test/server-process";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
+const webBuild = join(repositoryRoot, "web", "dist", "index.html");
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Telegram's initData of a new guest. Ids are far from the demo launcher's so nothing collides. */
+const newGuest = (id: number, firstName: string, languageCode: string): LaunchUser => ({
+  id,
+  firstName,
+  lastName: "Tester",
+  username: `e2e_${id}`,
+  languageCode,
+});
+
+describe("the guest Mini App in a real browser (e2e)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-"));
+  let server: ServerProcess;
+  let browser: Browser;
+  let demoToken: string;
+
+  beforeAll(async () => {
+    if (!existsSync(webBuild))
+      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    mkdirSync(screenshotDir, { recursive: true });
+    // Demo mode (no BOT_TOKEN): the phone is shared through the demo control, which runs the
+    // bot's own domain code. A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData.
+    server = await startServer({ DATA_DIR: dataDir, INIT_DATA_MAX_AGE_SECONDS: "3600" });
+    demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const exitCode = await server?.stop("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+  });
+
+  const initDataFor = (user: LaunchUser, authDate?: Date) => signInitData(user, demoToken, { authDate });
+
+  /** A phone-sized page; any script error or console.error in it fails the test. */
+  async function openPhone(
+    theme: ThemeName,
+  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      colorScheme: theme,
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+    });
+    return { context, page, problems };
+  }
+
+  const launchUrl = (initData: string, theme: ThemeName) =>
+    `${server.url}/${launchFragment(initData, theme)}`;
+
+  async function api<T>(path: string, initData: string, init: { method?: string; json?: unknown } = {}) {
+    const response = await fetch(`${server.url}${path}`, {
+      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      headers: { authorization: `tma ${initData}`, "content-type": "application/json" },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async function screenshot(page: Page, theme: ThemeName, name: string) {
+    // Let the screen's entrance animation finish so the picture is what a guest sees.
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
+  }
+
+  const heading = (page: Page, name: RegExp) => page.getByRole("heading", { name }).first();
+
+  it.each([
+    ["light", 910_001, "+79990091001", "+7 999 009-10-01"],
+    ["dark", 910_002, "+79990091002", "+7 999 009-10-02"],
+  ] as const)(
+    "walks a new guest (%s theme) from the phone step through registration, home and my data to deletion",
+    async (theme, userId, phone, phoneAsShown) => {
+      const alex = newGuest(userId, "Alex", "en");
+      const initData = initDataFor(alex);
+      const { context, page, problems } = await openPhone(theme);
+      try {
+        await page.goto(launchUrl(initData, theme));
+
+        // needs_phone
+        await heading(page, /Share your phone number/).waitFor();
+        await screenshot(page, theme, "1-phone");
+        await page.getByLabel("Phone number").fill(phone);
+        await page.getByRole("button", { name: "Share a demo number" }).click();
+
+        // needs_registration: the phone is read-only and comes from the share, the name from Telegram.
+        await heading(page, /Join the loyalty programme/).waitFor();
+        expect(await page.getByLabel("Phone", { exact: true }).inputValue()).toBe(phoneAsShown);
+        expect(await page.getByLabel(/^First name/).inputValue()).toBe("Alex");
+        await screenshot(page, theme, "2-registration");
+
+        // A validation error first: no surname, a bad e-mail, no consent.
+        await page.getByLabel(/^Surname/).fill("");
+        await page.getByLabel(/^E-mail/).fill("alex@");
+        await page.getByRole("button", { name: "Create my card" }).click();
+        await page.getByText("Please fill this in").waitFor();
+        await page.getByText("This doesn't look like an e-mail address").waitFor();
+        await page.getByText("We need this consent to create your card").waitFor();
+        expect(await page.getByLabel(/^Surname/).getAttribute("aria-invalid")).toBe("true");
+        await screenshot(page, theme, "3-registration-errors");
+        expect(
+          (await api<MeResponse>("/api/me", initData)).status,
+          "nothing is created by an invalid form",
+        ).toBe("needs_registration");
+
+        // Then success, with marketing consent given so that it can be withdrawn later.
+        await page.getByLabel(/^Surname/).fill("Taylor");
+        await page.getByLabel(/^E-mail/).fill("alex@example.com");
+        await page.getByLabel(/^Birthday/).fill("1990-05-31");
+        await page.getByRole("radio", { name: "Male", exact: true }).check();
+        await page.getByLabel(/I agree to the processing/).check();
+        await page.getByLabel(/Send me offers and news/).check();
+        await page.getByRole("button", { name: "Create my card" }).click();
+
+        // registered → home
+        await heading(page, /Hello, Alex!/).waitFor();
+        await screenshot(page, theme, "4-home");
+        const me = await api<MeResponse>("/api/me", initData);
+        expect(me.status).toBe("registered");
+        expect(me.account).toMatchObject({
+          lastName: "Taylor",
+          gender: "male",
+          birthday: "1990-05-31",
+          phone,
+        });
+
+        // my data: what we store, then withdraw marketing consent.
+        await page.getByRole("button", { name: /My data/ }).click();
+        await heading(page, /^My data$/).waitFor();
+        await page.getByText("alex@example.com").waitFor();
+        await screenshot(page, theme, "5-my-data");
+        await page.getByRole("button", { name: "Stop offers and news" }).click();
+        await page.getByText("You won't receive offers and news any more.").waitFor();
+        const data = await api<MyDataResponse>("/api/my-data", initData);
+        expect(
+          data.consents.filter((consent) => consent.kind === "marketing").map((consent) => consent.granted),
+        ).toEqual([true, false]);
+
+        // delete, with a confirmation → back to needs_phone.
+        await page.getByRole("button", { name: "Delete my account" }).click();
+        await heading(page, /Delete your account\?/).waitFor();
+        await screenshot(page, theme, "6-delete-confirmation");
+        await page.getByRole("button", { name: "Delete for good" }).click();
+        await heading(page, /Share your phone number/).waitFor();
+        const after = await api<MeResponse>("/api/me", initData);
+        expect(after).toMatchObject({ status: "needs_phone", phone: null, account: null });
+
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    90_000,
+  );
+
+  it("shows phone_conflict when the shared number's account belongs to another Telegram user", async () => {
+    const owner = initDataFor(newGuest(910_010, "Olga", "ru"));
+    await api("/api/demo/share-phone", owner, { json: { phone: "+79990091010" } });
+    await api("/api/registration", owner, {
+      json: { lastName: "Owner", firstName: "Olga", consents: { personalData: true } },
+    });
+
+    const intruder = initDataFor(newGuest(910_011, "Иван", "ru"));
+    const { context, page, problems } = await openPhone("light");
+    try {
+      await page.goto(launchUrl(intruder, "light"));
+      // Russian for a Russian-speaking Telegram user.
+      await heading(page, /Поделитесь номером телефона/).waitFor();
+      await page.getByLabel("Номер телефона").fill("+7 999 009-10-10");
+      await page.getByRole("button", { name: "Поделиться демо-номером" }).click();
+      await heading(page, /Этот номер привязан к другому аккаунту/).waitFor();
+      await page.getByText("Обратитесь к персоналу").waitFor();
+      await screenshot(page, "light", "7-phone-conflict-ru");
+      expect((await api<MeResponse>("/api/me", intruder)).status).toBe("phone_conflict");
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it.each(["light", "dark"] as const)(
+    "asks to reopen the app when the initData is older than allowed (%s theme)",
+    async (theme) => {
+      const stale = initDataFor(newGuest(910_020, "Sam", "en"), new Date(Date.now() - 2 * 3600_000));
+      const { context, page } = await openPhone(theme);
+      try {
+        await page.goto(launchUrl(stale, theme));
+        await heading(page, /Please reopen the app/).waitFor();
+        await screenshot(page, theme, "8-session-expired");
+      } finally {
+        await context.close();
+      }
+    },
+    60_000,
+  );
+
+  it("explains how to open the app when there are no launch parameters, with a link to the demo", async () => {
+    const { context, page, problems } = await openPhone("light");
+    try {
+      await page.goto(`${server.url}/`);
+      await heading(page, /Open this from Telegram/).waitFor();
+      await page.getByRole("link", { name: /Open the demo/ }).waitFor();
+      await screenshot(page, "light", "9-not-in-telegram");
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("inside a Telegram client, drives Telegram's MainButton, BackButton and haptics instead of drawing its own", async () => {
+    const guest = newGuest(910_030, "Tanya", "en");
+    const initData = initDataFor(guest);
+    const { context, page, problems } = await openPhone("light");
+    try {
+      await page.addInitScript(fakeTelegramClient, { phone: "79990091030", userId: guest.id });
+      await page.goto(launchUrl(initData, "light"));
+      await heading(page, /Share your phone number/).waitFor();
+      const events = () => page.evaluate(() => (window as unknown as FakeClientWindow).hostEvents);
+      const mainButton = async () => (await events()).filter(([name]) => name === "web_app_setup_main_button").at(-1)?.[1];
+      const backButton = async () => (await events()).filter(([name]) => name === "web_app_setup_back_button").at(-1)?.[1];
+      const press = (event: string) =>
+        page.evaluate((name) => (window as unknown as FakeClientWindow).Telegram.WebView.receiveEvent(name), event);
+
+      expect((await events()).map(([name]) => name)).toContain("web_app_ready");
+      expect(await mainButton()).toMatchObject({ is_visible: true, text: "Share phone number" });
+      expect(await page.locator(".browser-main, .browser-top").count(), "no in-page stand-ins inside Telegram").toBe(0);
+
+      // The guest taps Telegram's MainButton; Telegram asks, the guest agrees, the bot gets the
+      // contact (played here by the demo endpoint) and the app notices through /api/me.
+      await press("main_button_pressed");
+      await heading(page, /Join the loyalty programme/).waitFor();
+      expect((await events()).map(([name]) => name)).toContain("web_app_request_phone");
+      expect(await mainButton()).toMatchObject({ is_visible: true, text: "Create my card" });
+
+      // An invalid submit: Telegram's haptic error, and the errors on screen.
+      await page.getByLabel(/^Surname/).fill("");
+      await press("main_button_pressed");
+      await page.getByText("Please fill this in").waitFor();
+      expect(await events()).toContainEqual([
+        "web_app_trigger_haptic_feedback",
+        { type: "notification", notification_type: "error" },
+      ]);
+
+      await page.getByLabel(/^Surname/).fill("Ivanova");
+      await page.getByLabel(/I agree to the processing/).check();
+      await press("main_button_pressed");
+      await heading(page, /Hello, Tanya!/).waitFor();
+      expect(await mainButton()).toMatchObject({ is_visible: true, text: "Show card" });
+      expect(await events()).toContainEqual([
+        "web_app_trigger_haptic_feedback",
+        { type: "notification", notification_type: "success" },
+      ]);
+
+      // Into "My data": Telegram's BackButton appears, the MainButton goes; back again.
+      await page.getByRole("button", { name: /My data/ }).click();
+      await heading(page, /^My data$/).waitFor();
+      expect(await backButton()).toEqual({ is_visible: true });
+      expect(await mainButton()).toMatchObject({ is_visible: false });
+      await press("back_button_pressed");
+      await heading(page, /Hello, Tanya!/).waitFor();
+      expect(await backButton()).toEqual({ is_visible: false });
+      expect(await mainButton()).toMatchObject({ is_visible: true, text: "Show card" });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("never prints a guest's phone or initData to the server log", () => {
+    const log = server.output();
+    for (const secret of ["+79990091001", "+79990091002", "+79990091010", "tgWebAppData", "auth_date="]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});
+
+interface FakeClientWindow {
+  hostEvents: [string, unknown][];
+  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
+}
+
+/**
+ * A stand-in for a Telegram client, injected before the page's scripts: it receives the Mini App's
+ * method calls through `TelegramWebviewProxy` (as Telegram's mobile and desktop apps do), records
+ * them, and answers the few the app waits for. Sharing the phone also plays the bot's part, by
+ * sharing it through the demo endpoint, since the bot is what tells the API about a contact.
+ * Runs in the browser: it must not use anything from this file's scope.
+ */
+function fakeTelegramClient({ phone, userId }: { phone: string; userId: number }) {
+  const fake = window as unknown as FakeClientWindow & Window;
+  fake.hostEvents = [];
+  let contact = "";
+  const answer = (name: string, data?: unknown) =>
+    setTimeout(() => fake.Telegram.WebView.receiveEvent(name, data), 10);
+  const initData = new URLSearchParams(window.location.hash.slice(1)).get("tgWebAppData") ?? "";
+  (fake as unknown as { TelegramWebviewProxy: unknown }).TelegramWebviewProxy = {
+    postEvent(name: string, json?: string) {
+      const data = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+      fake.hostEvents.push([name, data]);
+      const params = data as { req_id?: string; method?: string } | undefined;
+      if (name === "web_app_request_theme") answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
+      if (name === "web_app_request_viewport") {
+        answer("viewport_changed", { height: window.innerHeight, width: window.innerWidth, is_expanded: true, is_state_stable: true });
+      }
+      if (name === "web_app_request_safe_area") answer("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      if (name === "web_app_request_content_safe_area") {
+        answer("content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      }
+      if (name === "web_app_invoke_custom_method" && params?.method === "getRequestedContact") {
+        answer("custom_method_invoked", contact ? { req_id: params.req_id, result: contact } : { req_id: params.req_id, error: "no contact" });
+      }
+      if (name === "web_app_request_phone") {
+        void fetch("/api/demo/share-phone", {
+          method: "POST",
+          headers: { authorization: `tma ${initData}`, "content-type": "application/json" },
+          body: JSON.stringify({ phone: `+${phone}` }),
+        }).then(() => {
+          contact = new URLSearchParams({
+            contact: JSON.stringify({ user_id: userId, phone_number: phone, first_name: "Tanya" }),
+            auth_date: String(Math.floor(Date.now() / 1000)),
+            hash: "0".repeat(64),
+          }).toString();
+          answer("phone_requested", { status: "sent" });
+        });
+      }
+    },
+  };
+}

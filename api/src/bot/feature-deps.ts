@@ -1,0 +1,27 @@
+import type { TelegramUser } from "@guestcard/shared";
+import type { User } from "grammy/types";
+import type { Database } from "../db/client";
+import type { Logger } from "../logger";
+
+/** What every feature composer of the bot is built from. */
+export interface FeatureDeps {
+  db: Database;
+  logger: Logger;
+  /** `PUBLIC_URL + "/"`: what the inline `web_app` buttons open; undefined without PUBLIC_URL. */
+  miniAppUrl: string | undefined;
+  /** The managers' chat (MANAGER_CHAT_ID), for alerts; undefined when not configured. */
+  managerChatId: number | undefined;
+  /** The restaurant's display name for the bot's texts (a manager setting, read fresh each time). */
+  restaurantName(): Promise<string>;
+}
+
+/** Our shape of the Telegram user who sent an update (the same one initData gives the API). */
+export function telegramUserFrom(from: User): TelegramUser {
+  return {
+    id: from.id,
+    firstName: from.first_name,
+    lastName: from.last_name ?? null,
+    username: from.username ?? null,
+    languageCode: from.language_code ?? null,
+  };
+}

@@ -1,0 +1,248 @@
+import {
+  type CardResponse,
+  cardCodeLength,
+  cardPinLength,
+  cardResponseSchema,
+  hasValidDammCheckDigit,
+} from "@guestcard/shared";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
+import { cards, settings, telegramUsers } from "../db/schema";
+import { registerGuests } from "./card-test-fixtures";
+import { issueCard, maxIssueAttempts } from "./cards";
+
+type ErrorBody = { error: { code: string; message: string } };
+
+describe("POST and GET /api/card", () => {
+  let context: TestContext;
+  beforeAll(async () => {
+    context = await createTestContext({ CARD_TTL_SECONDS: "300" });
+  });
+  afterAll(() => context.close());
+
+  it("issues a card whose PIN and code are digits with a valid check digit, and shows it on GET", async () => {
+    const [anna] = await registerGuests(context.database.db, 1, { firstTelegramId: 10_001 });
+    const before = Date.now();
+    const issued = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: anna!.user }),
+      201,
+    );
+
+    expect(cardResponseSchema.safeParse(issued).success, JSON.stringify(issued)).toBe(true);
+    expect(issued.pin).toMatch(new RegExp(`^\\d{${cardPinLength}}$`));
+    expect(issued.code).toMatch(new RegExp(`^\\d{${cardCodeLength}}$`));
+    expect(hasValidDammCheckDigit(issued.pin)).toBe(true);
+    expect(hasValidDammCheckDigit(issued.code)).toBe(true);
+    expect(issued.ttlSeconds).toBe(300);
+    const lifetime = Date.parse(issued.expiresAt) - Date.parse(issued.issuedAt);
+    expect(lifetime).toBe(300_000);
+    expect(Date.parse(issued.serverTime)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(issued.serverTime)).toBeLessThan(Date.parse(issued.expiresAt));
+
+    const shown = await expectStatus<CardResponse>(
+      await context.request("/api/card", { as: anna!.user }),
+      200,
+    );
+    expect(shown).toMatchObject({
+      pin: issued.pin,
+      code: issued.code,
+      expiresAt: issued.expiresAt,
+      ttlSeconds: 300,
+    });
+    expect(Date.parse(shown.serverTime)).toBeGreaterThanOrEqual(Date.parse(issued.serverTime));
+  });
+
+  it("ends the previous card at once when a new one is issued", async () => {
+    const [boris] = await registerGuests(context.database.db, 1, { firstTelegramId: 10_002 });
+    const first = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: boris!.user }),
+      201,
+    );
+    const second = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: boris!.user }),
+      201,
+    );
+    expect(second.code).not.toBe(first.code);
+
+    const live = await context.database.db
+      .select({ pin: cards.pin, code: cards.code })
+      .from(cards)
+      .where(and(eq(cards.accountId, boris!.accountId), isNull(cards.revokedAt)));
+    expect(live).toEqual([{ pin: second.pin, code: second.code }]);
+    const shown = await expectStatus<CardResponse>(
+      await context.request("/api/card", { as: boris!.user }),
+      200,
+    );
+    expect(shown.code).toBe(second.code);
+  });
+
+  it("answers 404 no_card before the first card", async () => {
+    const [vera] = await registerGuests(context.database.db, 1, { firstTelegramId: 10_003 });
+    const body = await expectStatus<ErrorBody>(await context.request("/api/card", { as: vera!.user }), 404);
+    expect(body.error.code).toBe("no_card");
+  });
+
+  it("answers 403 registration_required to a guest without an account, on POST and GET", async () => {
+    const stranger = guest(10_004);
+    // Known to us, phone shared, not registered.
+    await context.database.db.insert(telegramUsers).values({
+      id: stranger.id,
+      firstName: stranger.firstName,
+      phone: "+79160000004",
+      phoneVerifiedAt: new Date(),
+    });
+    for (const method of ["POST", "GET"]) {
+      const body = await expectStatus<ErrorBody>(
+        await context.request("/api/card", { method, as: stranger }),
+        403,
+      );
+      expect(body.error.code, method).toBe("registration_required");
+    }
+    // And one who never even opened the app.
+    const nobody = await context.request("/api/card", { method: "POST", as: guest(10_005) });
+    expect((await expectStatus<ErrorBody>(nobody, 403)).error.code).toBe("registration_required");
+  });
+
+  it("takes the lifetime from the manager's setting when there is one", async () => {
+    const [gleb] = await registerGuests(context.database.db, 1, { firstTelegramId: 10_006 });
+    await context.database.db.insert(settings).values({ key: "card_ttl_seconds", value: 45 });
+    try {
+      const issued = await expectStatus<CardResponse>(
+        await context.request("/api/card", { method: "POST", as: gleb!.user }),
+        201,
+      );
+      expect(issued.ttlSeconds).toBe(45);
+      expect(Date.parse(issued.expiresAt) - Date.parse(issued.issuedAt)).toBe(45_000);
+    } finally {
+      await context.database.db.delete(settings).where(eq(settings.key, "card_ttl_seconds"));
+    }
+  });
+});
+
+describe("issuing when PINs collide", () => {
+  let context: TestContext;
+  beforeAll(async () => {
+    context = await createTestContext();
+  });
+  afterAll(() => context.close());
+
+  it("takes over the PIN of a card that expired without being revoked, and revokes that card", async () => {
+    const db = context.database.db;
+    const [holder, newcomer] = await registerGuests(db, 2, { firstTelegramId: 20_001 });
+    const old = await issueCard(db, holder!.accountId, 60, () => ({
+      pin: "123453",
+      code: "100000000000000007",
+    }));
+    // The holder's card expires; nothing revoked it.
+    await db.update(cards).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(cards.pin, old.pin));
+
+    let calls = 0;
+    const issued = await issueCard(db, newcomer!.accountId, 60, () => {
+      calls++;
+      return { pin: old.pin, code: "200000000000000003" };
+    });
+    expect(issued.pin).toBe(old.pin);
+    expect(calls, "the expired holder is revoked in the same attempt").toBe(1);
+    const holders = await db
+      .select({ accountId: cards.accountId, revoked: sql<boolean>`${cards.revokedAt} is not null` })
+      .from(cards)
+      .where(eq(cards.pin, old.pin));
+    expect(holders).toHaveLength(2);
+    expect(holders.find((row) => row.accountId === holder!.accountId)?.revoked).toBe(true);
+    expect(holders.find((row) => row.accountId === newcomer!.accountId)?.revoked).toBe(false);
+  });
+
+  it("never takes the PIN of a live card: it draws again", async () => {
+    const db = context.database.db;
+    const [first, second] = await registerGuests(db, 2, { firstTelegramId: 20_011 });
+    const live = await issueCard(db, first!.accountId, 60, () => ({
+      pin: "555552",
+      code: "300000000000000001",
+    }));
+    const draws = [
+      { pin: live.pin, code: "400000000000000002" },
+      { pin: live.pin, code: "400000000000000003" },
+      { pin: "777779", code: "400000000000000004" },
+    ];
+    const issued = await issueCard(db, second!.accountId, 60, () => draws.shift()!);
+    expect(issued.pin).toBe("777779");
+    expect(draws).toHaveLength(0);
+    const firstCard = await db
+      .select()
+      .from(cards)
+      .where(and(eq(cards.accountId, first!.accountId), isNull(cards.revokedAt)));
+    expect(firstCard.map((card) => card.pin)).toEqual([live.pin]);
+  });
+
+  it(`answers 503 unavailable after ${maxIssueAttempts} colliding draws instead of looping forever`, async () => {
+    const db = context.database.db;
+    const [first, second] = await registerGuests(db, 2, { firstTelegramId: 20_021 });
+    const live = await issueCard(db, first!.accountId, 60, () => ({
+      pin: "888885",
+      code: "500000000000000006",
+    }));
+    let draws = 0;
+    const error = await issueCard(db, second!.accountId, 60, () => {
+      draws++;
+      return { pin: live.pin, code: `6${String(draws).padStart(17, "0")}` };
+    }).then(
+      () => undefined,
+      (failure: unknown) => failure as { code?: string; status?: number; headers?: Record<string, string> },
+    );
+    expect(error?.code).toBe("unavailable");
+    expect(error?.status).toBe(503);
+    expect(error?.headers?.["retry-after"]).toBe("60");
+    expect(draws).toBe(maxIssueAttempts);
+  });
+});
+
+describe("card lifetime", () => {
+  let context: TestContext;
+  beforeAll(async () => {
+    context = await createTestContext({ CARD_TTL_SECONDS: "2", POS_API_KEYS: "till-1:secret-till-1" });
+  });
+  afterAll(() => context.close());
+
+  const identify = (code: string) =>
+    context.request("/api/pos/identify", {
+      json: { code },
+      headers: { authorization: "Bearer secret-till-1" },
+    });
+
+  it("works before its 2-second lifetime ends and answers 404 after; GET then says no_card", async () => {
+    const [dasha] = await registerGuests(context.database.db, 1, { firstTelegramId: 30_001 });
+    const card = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: dasha!.user }),
+      201,
+    );
+    expect(card.ttlSeconds).toBe(2);
+    await expectStatus(await identify(card.pin), 200);
+    await expectStatus(await identify(card.code), 200);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, Date.parse(card.expiresAt) - Date.parse(card.serverTime) + 150),
+    );
+    for (const code of [card.pin, card.code]) {
+      const body = await expectStatus<ErrorBody>(await identify(code), 404);
+      expect(body.error.code).toBe("code_not_found");
+    }
+    const none = await expectStatus<ErrorBody>(await context.request("/api/card", { as: dasha!.user }), 404);
+    expect(none.error.code).toBe("no_card");
+  });
+
+  it("answers 404 for an old card once a new one is issued, and 200 for the new one", async () => {
+    const [egor] = await registerGuests(context.database.db, 1, { firstTelegramId: 30_002 });
+    const old = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: egor!.user }),
+      201,
+    );
+    const fresh = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: egor!.user }),
+      201,
+    );
+    expect((await expectStatus<ErrorBody>(await identify(old.pin), 404)).error.code).toBe("code_not_found");
+    expect((await expectStatus<ErrorBody>(await identify(old.code), 404)).error.code).toBe("code_not_found");
+    await expectStatus(await identify(fresh.pin), 200);
+  });
+});

@@ -1,0 +1,37 @@
+import type { CardResponse } from "@guestcard/shared";
+import { Hono } from "hono";
+import type { Config } from "../config";
+import type { Database } from "../db/client";
+import { ApiError } from "../errors";
+import { resolveGuest } from "../guests/guests";
+import { readCardTtlSeconds } from "../settings/settings";
+import type { GuestVariables } from "../telegram/init-data-auth";
+import type { CardIdentifierSource } from "./card-identifiers";
+import { findLiveCard, issueCard } from "./cards";
+
+/** The registered guest's account id, or 403: only a loyalty account has a card. */
+async function registeredAccountId(db: Database, telegramUserId: number): Promise<string> {
+  const state = await resolveGuest(db, telegramUserId);
+  if (state.status !== "registered" || !state.account) {
+    throw new ApiError("registration_required", "Register first: the card belongs to a loyalty account.");
+  }
+  return state.account.id;
+}
+
+/** `POST /api/card` and `GET /api/card` (CONTRACT.md). Authentication is applied where the API is assembled. */
+export function cardRoutes(deps: { db: Database; config: Config; newIdentifiers?: CardIdentifierSource }) {
+  return new Hono<{ Variables: GuestVariables }>()
+    .post("/", async (c) => {
+      const accountId = await registeredAccountId(deps.db, c.get("launch").user.id);
+      const ttlSeconds = await readCardTtlSeconds(deps.db, deps.config);
+      const body: CardResponse = await issueCard(deps.db, accountId, ttlSeconds, deps.newIdentifiers);
+      return c.json(body, 201);
+    })
+    .get("/", async (c) => {
+      const accountId = await registeredAccountId(deps.db, c.get("launch").user.id);
+      const card = await findLiveCard(deps.db, accountId);
+      if (!card) throw new ApiError("no_card", "There is no live card: ask for a new one.");
+      const body: CardResponse = card;
+      return c.json(body, 200);
+    });
+}

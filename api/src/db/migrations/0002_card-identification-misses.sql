@@ -1,0 +1,1 @@
+CREATE INDEX "card_identifications_misses_idx" ON "card_identifications" USING btree ("terminal","at") WHERE "card_identifications"."outcome" in ('not_found', 'invalid_code');

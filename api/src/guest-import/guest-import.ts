@@ -1,0 +1,202 @@
+import {
+  type GuestImportColumn,
+  type GuestImportResponse,
+  guestImportColumns,
+  guestImportRowSchema,
+  textOrNull,
+} from "@guestcard/shared";
+import { parse } from "csv-parse/sync";
+import { safeParse } from "zod/v4/core";
+import type { Database } from "../db/client";
+import { accounts } from "../db/schema";
+import { ApiError } from "../errors";
+import { normalizePhone } from "../guests/phone";
+
+/**
+ * Rows per INSERT. Each batch is one statement, so it is written whole or not at all; 1,000 rows of
+ * 8 columns stay far below PostgreSQL's 65,535 parameters and keep 100,000 rows to 100 round trips.
+ */
+const batchSize = 1000;
+
+type NewAccount = typeof accounts.$inferInsert;
+
+interface ImportError {
+  line: number;
+  message: string;
+}
+
+/**
+ * Imports a restaurant's guest base from CSV (CONTRACT.md, `POST /api/manager/accounts/import`).
+ * Good records are created as accounts of origin `import`; a phone that already has an account,
+ * or that an earlier record of the same file already brought, is skipped (never overwriting what a
+ * guest entered); a bad record is reported with the physical line where it starts and the rest
+ * goes on. Throws 422 when the file cannot be read as a guest base at all (no `phone` column).
+ */
+export async function importGuests(db: Database, csv: Buffer): Promise<GuestImportResponse> {
+  const errors: ImportError[] = [];
+  const lines = new LineCounter(csv);
+  let header: Array<GuestImportColumn | undefined> | undefined;
+  const valid: NewAccount[] = [];
+  const phonesInFile = new Set<string>();
+  let skipped = 0;
+  let previousRecordEnd = 0;
+
+  const onRecord = (fields: string[], endOffset: number) => {
+    const line = lines.lineOfRecordStartingAfter(previousRecordEnd);
+    previousRecordEnd = endOffset;
+    if (header === undefined) {
+      header = readHeader(fields);
+      return;
+    }
+    if (fields.every((field) => field.trim() === "")) return; // ",,,," lines that spreadsheets leave behind
+    if (fields.length !== header.length) {
+      errors.push({ line, message: `${fields.length} fields, but the header names ${header.length}` });
+      return;
+    }
+    const result = readRecord(header, fields);
+    if ("error" in result) {
+      errors.push({ line, message: result.error });
+      return;
+    }
+    if (phonesInFile.has(result.account.phone)) {
+      skipped += 1;
+      return;
+    }
+    phonesInFile.add(result.account.phone);
+    valid.push(result.account);
+  };
+
+  try {
+    parse(csv, {
+      bom: true,
+      skip_empty_lines: true,
+      // Field counts are checked per record above, so one odd line is reported instead of failing all.
+      relax_column_count: true,
+      // A stray quote inside a field ("Bar "Lounge"") is kept as text rather than derailing the parse.
+      relax_quotes: true,
+      on_record: (fields: string[], context) => {
+        onRecord(fields, context.bytes);
+        return null; // nothing is collected by the parser itself: records are handled as they come
+      },
+    });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The one error the relaxed parser still raises: a quote that is never closed swallows the rest
+    // of the file, so the record it opens, and everything after it, cannot be read.
+    if (header === undefined) throw new ApiError("validation_failed", "The file is not readable CSV.");
+    const line = lines.lineOfRecordStartingAfter(previousRecordEnd);
+    const reason = (error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED" ? "a quote is never closed" : "it is not valid CSV";
+    errors.push({ line, message: `${reason}; this line and the rest of the file were not imported` });
+  }
+  if (header === undefined) {
+    throw new ApiError("validation_failed", "The file is empty: it needs a header row naming the columns.", {
+      phone: "the header has no phone column",
+    });
+  }
+
+  let created = 0;
+  for (let start = 0; start < valid.length; start += batchSize) {
+    const batch = valid.slice(start, start + batchSize);
+    const inserted = await db
+      .insert(accounts)
+      .values(batch)
+      .onConflictDoNothing({ target: accounts.phone })
+      .returning({ id: accounts.id });
+    created += inserted.length;
+    skipped += batch.length - inserted.length;
+  }
+  return { created, skipped, errors };
+}
+
+/** Column names → known columns (unknown ones become undefined and are ignored). */
+function readHeader(fields: string[]): Array<GuestImportColumn | undefined> {
+  const columns = fields.map((field) => {
+    const name = field.trim().toLowerCase();
+    return (guestImportColumns as readonly string[]).includes(name) ? (name as GuestImportColumn) : undefined;
+  });
+  if (!columns.includes("phone")) {
+    throw new ApiError("validation_failed", "The header row has no `phone` column.", {
+      phone: "the header has no phone column",
+    });
+  }
+  const repeated = columns.find((column, index) => column !== undefined && columns.indexOf(column) !== index);
+  if (repeated) {
+    throw new ApiError("validation_failed", `The header names the column \`${repeated}\` twice.`, {
+      [repeated]: "named twice in the header",
+    });
+  }
+  return columns;
+}
+
+function readRecord(
+  header: Array<GuestImportColumn | undefined>,
+  fields: string[],
+): { account: NewAccount } | { error: string } {
+  const cells: Partial<Record<GuestImportColumn, string>> = {};
+  header.forEach((column, index) => {
+    if (column) cells[column] = fields[index]?.trim() ?? "";
+  });
+  const problems: string[] = [];
+  const phone = normalizePhone(cells.phone ?? "");
+  if (!cells.phone) problems.push("phone: required");
+  else if (!phone) problems.push("phone: not a phone number");
+
+  const parsed = safeParse(guestImportRowSchema, {
+    last_name: cells.last_name ?? "",
+    first_name: cells.first_name ?? "",
+    middle_name: cells.middle_name ?? "",
+    gender: cells.gender ? cells.gender.toLowerCase() : null,
+    birthday: cells.birthday ?? "",
+    email: cells.email ?? "",
+  });
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const column = String(issue.path[0]);
+      if (seen.has(column)) continue;
+      seen.add(column);
+      problems.push(`${column}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !phone || !parsed.success) return { error: problems.join("; ") };
+  const row = parsed.data;
+  return {
+    account: {
+      phone,
+      // The guest base may not know a name; the account keeps an empty one rather than inventing it.
+      lastName: textOrNull(row.last_name) ?? "",
+      firstName: textOrNull(row.first_name) ?? "",
+      middleName: textOrNull(row.middle_name),
+      gender: row.gender ?? null,
+      birthday: textOrNull(row.birthday),
+      email: textOrNull(row.email),
+      origin: "import",
+    },
+  };
+}
+
+/**
+ * Physical line numbers from byte offsets, counted forward once over the whole file.
+ * A record starts right after the previous one's line break, past any blank lines the parser skipped.
+ */
+class LineCounter {
+  private position = 0;
+  private line = 1;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  lineOfRecordStartingAfter(offset: number): number {
+    this.advanceTo(offset);
+    // Blank lines between records (skip_empty_lines) belong to no record.
+    let start = offset;
+    while (start < this.bytes.length && (this.bytes[start] === 0x0a || this.bytes[start] === 0x0d)) start += 1;
+    this.advanceTo(start);
+    return this.line;
+  }
+
+  private advanceTo(offset: number) {
+    for (; this.position < offset && this.position < this.bytes.length; this.position += 1) {
+      if (this.bytes[this.position] === 0x0a) this.line += 1;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { Settings } from "@guestcard/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
+import { acceptVerifiedPhone } from "../guests/guests";
+import { readSettings } from "./settings";
+
+const manager = guest(9_700, "Manager");
+const cardHolder = guest(9_701, "Holder");
+
+interface ErrorBody {
+  error: { code: string; fields?: Record<string, string> };
+}
+
+describe("manager settings", () => {
+  let context: TestContext;
+
+  beforeAll(async () => {
+    context = await createTestContext({
+      ADMIN_TELEGRAM_IDS: String(manager.id),
+      CARD_TTL_SECONDS: "300",
+      MINI_APP_SHORT_NAME: "loyalty",
+      RESTAURANT_NAME: "Trattoria",
+    });
+    await acceptVerifiedPhone(
+      context.database.db,
+      { id: cardHolder.id, firstName: "Holder", lastName: null, username: null, languageCode: "en" },
+      "+79990009701",
+    );
+    await expectStatus(
+      await context.request("/api/registration", {
+        as: cardHolder,
+        json: { lastName: "Card", firstName: "Holder", consents: { personalData: true } },
+      }),
+      201,
+    );
+  });
+  afterAll(() => context.close());
+
+  const put = (json: unknown) => context.request("/api/manager/settings", { as: manager, method: "PUT", json });
+  const issueCard = async () =>
+    expectStatus<{ ttlSeconds: number; issuedAt: string; expiresAt: string }>(
+      await context.request("/api/card", { as: cardHolder, method: "POST" }),
+      201,
+    );
+
+  it("starts from the environment's defaults", async () => {
+    const settings = await expectStatus<Settings>(await context.request("/api/manager/settings", { as: manager }), 200);
+    expect(settings).toEqual({ cardTtlSeconds: 300, miniAppShortName: "loyalty", restaurantName: "Trattoria" });
+  });
+
+  it("changes the lifetime of the next card issued", async () => {
+    expect((await issueCard()).ttlSeconds).toBe(300);
+    const saved = await expectStatus<Settings>(await put({ cardTtlSeconds: 45 }), 200);
+    expect(saved.cardTtlSeconds).toBe(45);
+    const card = await issueCard();
+    expect(card.ttlSeconds).toBe(45);
+    expect(Date.parse(card.expiresAt) - Date.parse(card.issuedAt)).toBe(45_000);
+  });
+
+  it("saves only what is given and keeps the rest", async () => {
+    await expectStatus(await put({ cardTtlSeconds: 600 }), 200);
+    const saved = await expectStatus<Settings>(await put({ restaurantName: "  Osteria Nuova " }), 200);
+    expect(saved).toEqual({ cardTtlSeconds: 600, miniAppShortName: "loyalty", restaurantName: "Osteria Nuova" });
+    // What the bot reads for its texts, straight from the database.
+    expect((await readSettings(context.database.db, context.config)).restaurantName).toBe("Osteria Nuova");
+  });
+
+  it.each([
+    ["a lifetime of 0", { cardTtlSeconds: 0 }, "cardTtlSeconds"],
+    ["a lifetime of 29 seconds", { cardTtlSeconds: 29 }, "cardTtlSeconds"],
+    ["a lifetime of 10 days", { cardTtlSeconds: 10 * 86_400 }, "cardTtlSeconds"],
+    ["a fractional lifetime", { cardTtlSeconds: 60.5 }, "cardTtlSeconds"],
+    ["a lifetime as text", { cardTtlSeconds: "300" }, "cardTtlSeconds"],
+    ["a short name with a space", { miniAppShortName: "my app" }, "miniAppShortName"],
+    ["a short name of two letters", { miniAppShortName: "ab" }, "miniAppShortName"],
+    ["an empty restaurant name", { restaurantName: "  " }, "restaurantName"],
+    ["a restaurant name over 100 characters", { restaurantName: "R".repeat(101) }, "restaurantName"],
+  ])("answers 422 for %s and changes nothing", async (_case, json, field) => {
+    const before = await readSettings(context.database.db, context.config);
+    const body = await expectStatus<ErrorBody>(await put(json), 422);
+    expect(body.error.code).toBe("validation_failed");
+    expect(Object.keys(body.error.fields ?? {})).toEqual([field]);
+    expect(await readSettings(context.database.db, context.config)).toEqual(before);
+  });
+
+  it("accepts the edges of the lifetime range: 30 seconds and 24 hours", async () => {
+    expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 30 }), 200)).cardTtlSeconds).toBe(30);
+    expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 86_400 }), 200)).cardTtlSeconds).toBe(86_400);
+  });
+});

@@ -1,0 +1,79 @@
+import * as z from "zod/mini";
+
+/** CONTRACT.md: a review's text is 1–4000 characters; the rating, when given, 1–5. */
+export const reviewTextMaxLength = 4000;
+export const reviewRatingMin = 1;
+export const reviewRatingMax = 5;
+
+/** CONTRACT.md: more than this many reviews from one guest within an hour → 429. */
+export const reviewsPerHourLimit = 5;
+
+/**
+ * Field error messages, one per rule. The API sends these English texts in `error.fields`;
+ * the web maps each back to its key to show it in the guest's language.
+ */
+export const reviewFieldErrorMessages = {
+  textRequired: "required",
+  textTooLong: `too long (${reviewTextMaxLength} characters at most)`,
+  ratingOutOfRange: `a whole number from ${reviewRatingMin} to ${reviewRatingMax}`,
+} as const;
+
+/**
+ * Length as the Mini App's counter and a textarea's `maxLength` count it (UTF-16 code units), so a
+ * guest who sees "4000 / 4000" is never refused by the server. The text is trimmed first: blank
+ * lines around a review are not part of it.
+ */
+const reviewText = z
+  .string(reviewFieldErrorMessages.textRequired)
+  .check(
+    z.trim(),
+    z.minLength(1, reviewFieldErrorMessages.textRequired),
+    z.maxLength(reviewTextMaxLength, reviewFieldErrorMessages.textTooLong),
+  );
+
+const reviewRating = z
+  .number(reviewFieldErrorMessages.ratingOutOfRange)
+  .check(
+    z.int(reviewFieldErrorMessages.ratingOutOfRange),
+    z.gte(reviewRatingMin, reviewFieldErrorMessages.ratingOutOfRange),
+    z.lte(reviewRatingMax, reviewFieldErrorMessages.ratingOutOfRange),
+  );
+
+/** `POST /api/reviews` body, used by the API's validator and by the Mini App's form. `rating` null = not given. */
+export const reviewRequestSchema = z.object({
+  text: reviewText,
+  rating: z.optional(z.nullable(reviewRating)),
+});
+export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
+export type ReviewInput = z.input<typeof reviewRequestSchema>;
+
+/** `POST /api/reviews` → 202: stored, and on its way to the managers' chat. */
+export const reviewAcceptedResponseSchema = z.object({ id: z.string() });
+export type ReviewAcceptedResponse = z.infer<typeof reviewAcceptedResponseSchema>;
+
+/** One message of the conversation that follows a review: a manager's reply or the guest's answer. */
+export const reviewReplySchema = z.object({
+  author: z.enum(["manager", "guest"]),
+  text: z.string(),
+  at: z.string(),
+});
+export type ReviewReply = z.infer<typeof reviewReplySchema>;
+
+/**
+ * A review as its author sees it. `delivered`: the managers' chat has it (always false while
+ * `MANAGER_CHAT_ID` is unset or in demo mode). `answered`: a manager has replied.
+ */
+export const guestReviewSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  rating: z.nullable(z.number()),
+  createdAt: z.string(),
+  delivered: z.boolean(),
+  answered: z.boolean(),
+  replies: z.array(reviewReplySchema),
+});
+export type GuestReview = z.infer<typeof guestReviewSchema>;
+
+/** `GET /api/reviews`: the guest's own reviews, newest first. */
+export const guestReviewsResponseSchema = z.object({ reviews: z.array(guestReviewSchema) });
+export type GuestReviewsResponse = z.infer<typeof guestReviewsResponseSchema>;

@@ -1,0 +1,73 @@
+import type { AppType } from "@guestcard/api/app";
+import { type ClientResponse, hc } from "hono/client";
+
+/** The typed API: paths, bodies and answers all come from the server's routes (`AppType`). */
+export type ApiClient = ReturnType<typeof hc<AppType>>;
+
+/** Every request carries the raw initData, which the API verifies (CONTRACT.md, guest API). */
+export function createApiClient(rawInitData: string): ApiClient {
+  return hc<AppType>(`${window.location.origin}/api`, {
+    headers: { authorization: `tma ${rawInitData}` },
+  });
+}
+
+/**
+ * A request that did not succeed. `status` 0 means the server was never reached; `code` is the
+ * error envelope's code, or "unexpected" when the answer was not one of ours (a proxy's 502 page).
+ */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+type SuccessBody<R> =
+  R extends ClientResponse<infer Body, infer Status, "json">
+    ? Status extends 200 | 201 | 202
+      ? Body
+      : never
+    : never;
+
+/** Awaits a typed request: its success body, or an ApiFailure built from the error envelope. */
+export async function call<R extends ClientResponse<unknown, number, "json">>(
+  request: Promise<R>,
+): Promise<SuccessBody<R>> {
+  let response: R;
+  try {
+    response = await request;
+  } catch {
+    throw new ApiFailure(0, "network", "The server could not be reached.");
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return body as SuccessBody<R>;
+  // Loaded on the first failure only: the schema library is not needed to show a guest their card.
+  const { parseErrorEnvelope } = await import("./error-envelope");
+  const error = parseErrorEnvelope(body);
+  if (!error) throw new ApiFailure(response.status, "unexpected", `HTTP ${response.status}`);
+  throw new ApiFailure(response.status, error.code, error.message, error.fields);
+}
+
+/**
+ * Demo mode's stand-in for sharing the phone through the bot (`POST /api/demo/share-phone`).
+ * Written by hand because the demo routes are mounted only in demo mode and so are not part of
+ * `AppType`; `phone` is optional (the server picks the demo guest's number).
+ */
+export function shareDemoPhone(
+  rawInitData: string,
+  phone: string | undefined,
+): Promise<ClientResponse<{ outcome: string; status: string }, 200, "json">> {
+  return fetch(`${window.location.origin}/api/demo/share-phone`, {
+    method: "POST",
+    headers: { authorization: `tma ${rawInitData}`, "content-type": "application/json" },
+    body: JSON.stringify(phone ? { phone } : {}),
+  }) as Promise<ClientResponse<{ outcome: string; status: string }, 200, "json">>;
+}

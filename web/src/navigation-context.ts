@@ -1,0 +1,15 @@
+import { createContext, useContext } from "react";
+
+/** Names of the screens a registered guest can move between (the registry is in navigation.tsx). */
+export type ScreenName = "home" | "card" | "review" | "my-data" | "manager";
+
+export interface Navigation {
+  navigate(screen: ScreenName): void;
+  back(): void;
+}
+
+export const NavigationContext = createContext<Navigation>({ navigate() {}, back() {} });
+
+export function useNavigation(): Navigation {
+  return useContext(NavigationContext);
+}

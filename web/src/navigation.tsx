@@ -1,0 +1,60 @@
+import { type ComponentType, lazy, Suspense, useMemo, useState } from "react";
+import { Loading } from "./components/layout";
+import { useBackButton } from "./hooks/use-back-button";
+import { type Navigation, NavigationContext, type ScreenName } from "./navigation-context";
+import { HomeScreen } from "./screens/home";
+
+/** Loads a screen's file only when the guest first opens it (a named export, not a default one). */
+function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): ComponentType {
+  return lazy(() => load().then((module) => ({ default: pick(module) })));
+}
+
+/**
+ * The registered guest's screens: one file each in screens/. Home is bundled with the app because
+ * every guest sees it first; everything else arrives when opened, so a new screen (or a staff one)
+ * adds nothing to what a guest downloads before home.
+ */
+const screens: Record<ScreenName, ComponentType> = {
+  home: HomeScreen,
+  card: lazyScreen(
+    () => import("./screens/card"),
+    (module) => module.CardScreen,
+  ),
+  review: lazyScreen(
+    () => import("./screens/review"),
+    (module) => module.ReviewScreen,
+  ),
+  "my-data": lazyScreen(
+    () => import("./screens/my-data"),
+    (module) => module.MyDataScreen,
+  ),
+  manager: lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerScreen,
+  ),
+};
+
+/** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */
+export function GuestNavigator() {
+  const [stack, setStack] = useState<ScreenName[]>(["home"]);
+  const navigation = useMemo<Navigation>(
+    () => ({
+      navigate: (screen) => setStack((current) => [...current, screen]),
+      back: () => setStack((current) => (current.length > 1 ? current.slice(0, -1) : current)),
+    }),
+    [],
+  );
+  useBackButton(stack.length > 1 ? navigation.back : null);
+
+  const name = stack[stack.length - 1] ?? "home";
+  const Screen = screens[name];
+  return (
+    <NavigationContext.Provider value={navigation}>
+      <Suspense fallback={<Loading />}>
+        <div className="screen" key={`${stack.length}:${name}`}>
+          <Screen />
+        </div>
+      </Suspense>
+    </NavigationContext.Provider>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useRef, useState } from "react";
+import { ApiFailure, shareDemoPhone } from "../api";
+import { Icon, Notice, Page, Section } from "../components/layout";
+import { useMainButton } from "../hooks/use-main-button";
+import { translateFieldError, useTexts } from "../i18n";
+import { useSession } from "../session";
+import { haptic, requestPhoneContact } from "../telegram";
+
+/** The bot usually stores a shared contact within a second or two; past this, say so and offer a retry. */
+const waitLimitMs = 30_000;
+const pollEveryMs = 1_500;
+
+type Phase = "idle" | "asking" | "waiting" | "not-yet" | "declined" | "unsupported";
+
+/**
+ * `needs_phone`: explains why the phone is needed and asks Telegram to share it with the bot. The
+ * API hears of it from the bot, not from us, so we poll `/api/me` for a bounded time; once the
+ * status changes the app moves on by itself. In demo mode there is no bot: a demo-only control
+ * shares a made-up number through the same domain code instead.
+ */
+export function PhoneScreen() {
+  const { me, launch, refresh, request } = useSession();
+  const texts = useTexts();
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [demoPhone, setDemoPhone] = useState("");
+  const [demoError, setDemoError] = useState<string | null>(null);
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+
+  async function waitForPhone() {
+    setPhase("waiting");
+    const deadline = Date.now() + waitLimitMs;
+    while (alive.current && Date.now() < deadline) {
+      try {
+        if ((await refresh()).status !== "needs_phone") return;
+      } catch (failure) {
+        // A dropped request while waiting is not worth a screen of its own; a 401 is handled app-wide.
+        if (!(failure instanceof ApiFailure) || failure.status === 401) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollEveryMs));
+    }
+    if (alive.current) setPhase("not-yet");
+  }
+
+  async function askTelegram() {
+    setPhase("asking");
+    const result = await requestPhoneContact();
+    if (result === "shared") {
+      haptic.success();
+      await waitForPhone();
+    } else {
+      if (result === "declined") haptic.error();
+      setPhase(result);
+    }
+  }
+
+  async function shareInDemo() {
+    setPhase("asking");
+    setDemoError(null);
+    try {
+      await request(shareDemoPhone(launch.rawInitData, demoPhone.trim() || undefined));
+      haptic.success();
+      await refresh();
+    } catch (failure) {
+      haptic.error();
+      const message =
+        failure instanceof ApiFailure ? (failure.fields.phone ?? failure.message) : String(failure);
+      setDemoError(translateFieldError(texts, message));
+      setPhase("idle");
+    }
+  }
+
+  const busy = phase === "asking" || phase === "waiting";
+  useMainButton(
+    phase === "unsupported" && !me.demo
+      ? null
+      : {
+          text: me.demo ? texts.demoShare : phase === "not-yet" ? texts.phoneCheckAgain : texts.phoneButton,
+          onClick: () =>
+            void (me.demo ? shareInDemo() : phase === "not-yet" ? waitForPhone() : askTelegram()),
+          loading: busy,
+        },
+  );
+
+  return (
+    <Page>
+      <div className="hero-icon" aria-hidden="true">
+        <Icon name="phone" />
+      </div>
+      <h1 className="page-title">{texts.phoneTitle}</h1>
+      <p className="page-intro">{texts.phoneText}</p>
+
+      {phase === "waiting" && <Notice>{texts.phoneWaiting}</Notice>}
+      {phase === "not-yet" && <Notice tone="error">{texts.phoneNotYet}</Notice>}
+      {phase === "declined" && <Notice tone="error">{texts.phoneDeclined}</Notice>}
+      {phase === "unsupported" && !me.demo && <Notice tone="error">{texts.phoneUnsupported}</Notice>}
+
+      {me.demo && (
+        <Section
+          header={
+            <>
+              <span className="badge">{texts.demoBadge}</span> {texts.demoText}
+            </>
+          }
+          footer={texts.demoPhoneHint}
+        >
+          <label className="input-cell">
+            <span className="input-label">{texts.demoPhoneLabel}</span>
+            <input
+              type="tel"
+              inputMode="tel"
+              autoComplete="off"
+              placeholder="+7 999 000-01-01"
+              value={demoPhone}
+              onChange={(event) => setDemoPhone(event.target.value)}
+              aria-invalid={demoError !== null}
+            />
+          </label>
+          {demoError && <p className="field-error">{demoError}</p>}
+        </Section>
+      )}
+    </Page>
+  );
+}
