@@ -5,6 +5,7 @@
 //   cd api && npx tsx bench/manager-tools.bench.ts [--rows 100000] [--events 1000000]
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
+import { sourceEvents } from "../src/db/schema";
 import { createTestContext, guest } from "../test/test-app";
 
 const { values } = parseArgs({
@@ -41,25 +42,27 @@ console.log(
     `${(importMs / 1000).toFixed(1)} s → HTTP ${response.status}, created ${result.created}, skipped ${result.skipped}, errors ${result.errors.length}`,
 );
 
-// 1,000,000 events: a quarter of the users at each step, spread over 90 days and 20 sources.
+// 1,000,000 events over 90 days and 20 sources: every user started, 70 % shared a phone, 50 %
+// registered, 30 % came to the till (2.5 events a user).
 started = performance.now();
 const db = context.database.db;
 await db.execute(sql`insert into sources (code, name) select 'bench' || n, 'Bench source ' || n from generate_series(1, 19) n`);
-const users = Math.ceil(eventCount / 4);
+const users = Math.ceil(eventCount / 2.5);
 await db.execute(sql`
+  with numbered as (select id, (row_number() over (order by id))::int - 1 as n from sources)
   insert into source_events (source_id, telegram_user_id, kind, at)
-  select (select min(id) from sources) + (u % 20), 10000000 + u, k.kind,
+  select numbered.id, 10000000 + u, k.kind,
          now() - ((u % 90) || ' days')::interval - ((u % 86400) || ' seconds')::interval
   from generate_series(1, ${users}) u
+  join numbered on numbered.n = u % 20
   cross join (values ('started'), ('phone_shared'), ('registered'), ('first_visit')) k(kind)
   where k.kind = 'started' or (k.kind = 'phone_shared' and u % 10 < 7) or (k.kind = 'registered' and u % 10 < 5)
      or (k.kind = 'first_visit' and u % 10 < 3)
   limit ${eventCount}`);
-await db.execute(sql`analyze source_events`);
-const [{ count } = { count: 0 }] = (
-  await db.execute<{ count: number }>(sql`select count(*)::int as count from source_events`)
-).rows ?? [];
-console.log(`${database}: ${Number(count).toLocaleString("en")} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+// What autovacuum does on a live server; the index-only scans of the funnel rely on the visibility map.
+await db.execute(sql`vacuum analyze source_events`);
+const [counted] = await db.select({ count: sql<number>`count(*)::int` }).from(sourceEvents);
+console.log(`${database}: ${Number(counted?.count).toLocaleString("en")} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 for (const period of ["today", "7d", "30d", "all"]) {
   const times: number[] = [];

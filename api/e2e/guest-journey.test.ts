@@ -10,7 +10,10 @@ import type { MeResponse, MyDataResponse } from "@guestcard/shared";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
+import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { type ServerProcess, startServer } from "../test/server-process";
+import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
+import { testBotToken } from "../test/test-app";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
@@ -37,26 +40,42 @@ const newGuest = (id: number, firstName: string, languageCode: string): LaunchUs
 
 describe("the guest Mini App in a real browser (e2e)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-"));
+  const botDataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-bot-"));
+  /** Demo mode (no BOT_TOKEN), as a newcomer tries it: a plain tab, the demo control for the phone. */
   let server: ServerProcess;
+  /** With a bot (polling a fake Bot API): the phone really travels through the bot. */
+  let botServer: ServerProcess;
+  let fakeTelegram: FakeBotApi;
   let browser: Browser;
   let demoToken: string;
 
   beforeAll(async () => {
-    if (!existsSync(webBuild))
+    if (!existsSync(webBuild)) {
       throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    }
     mkdirSync(screenshotDir, { recursive: true });
-    // Demo mode (no BOT_TOKEN): the phone is shared through the demo control, which runs the
-    // bot's own domain code. A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData.
-    server = await startServer({ DATA_DIR: dataDir, INIT_DATA_MAX_AGE_SECONDS: "3600" });
+    fakeTelegram = await startFakeBotApi();
+    // A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData.
+    [server, botServer, browser] = await Promise.all([
+      startServer({ DATA_DIR: dataDir, INIT_DATA_MAX_AGE_SECONDS: "3600" }),
+      startServer({
+        DATA_DIR: botDataDir,
+        BOT_TOKEN: testBotToken,
+        BOT_MODE: "polling",
+        TELEGRAM_API_ROOT: fakeTelegram.apiRoot,
+      }),
+      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+    ]);
     demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    const exitCode = await server?.stop("SIGTERM");
+    const exitCodes = await Promise.all([server?.stop("SIGTERM"), botServer?.stop("SIGTERM")]);
+    await fakeTelegram?.close();
     rmSync(dataDir, { recursive: true, force: true });
-    expect(exitCode).toBe(0);
+    rmSync(botDataDir, { recursive: true, force: true });
+    expect(exitCodes).toEqual([0, 0]);
   });
 
   const initDataFor = (user: LaunchUser, authDate?: Date) => signInitData(user, demoToken, { authDate });
@@ -80,11 +99,15 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     return { context, page, problems };
   }
 
-  const launchUrl = (initData: string, theme: ThemeName) =>
-    `${server.url}/${launchFragment(initData, theme)}`;
+  const launchUrl = (initData: string, theme: ThemeName, origin = server.url) =>
+    `${origin}/${launchFragment(initData, theme)}`;
 
-  async function api<T>(path: string, initData: string, init: { method?: string; json?: unknown } = {}) {
-    const response = await fetch(`${server.url}${path}`, {
+  async function api<T>(
+    path: string,
+    initData: string,
+    init: { method?: string; json?: unknown; origin?: string } = {},
+  ): Promise<T> {
+    const response = await fetch(`${init.origin ?? server.url}${path}`, {
       method: init.method ?? (init.json === undefined ? "GET" : "POST"),
       headers: { authorization: `tma ${initData}`, "content-type": "application/json" },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
@@ -244,30 +267,43 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     }
   }, 60_000);
 
-  it("inside a Telegram client, drives Telegram's MainButton, BackButton and haptics instead of drawing its own", async () => {
-    const guest = newGuest(910_030, "Tanya", "en");
-    const initData = initDataFor(guest);
+  it("inside a Telegram client: shares the phone through the bot and drives Telegram's buttons and haptics", async () => {
+    const tanya = telegramUser(920_001, "Tanya", "en");
+    const initData = signInitData(tanya, testBotToken);
     const { context, page, problems } = await openPhone("light");
     try {
-      await page.addInitScript(fakeTelegramClient, { phone: "79990091030", userId: guest.id });
-      await page.goto(launchUrl(initData, "light"));
+      // What Telegram does when the guest agrees to share: the contact arrives at the bot as a message.
+      await page.exposeFunction("sendContactToBot", () => {
+        fakeTelegram.pushUpdate(contactUpdate(tanya, "79990092001"));
+      });
+      await page.addInitScript(fakeTelegramClient, { phone: "79990092001", userId: tanya.id });
+      await page.goto(launchUrl(initData, "light", botServer.url));
       await heading(page, /Share your phone number/).waitFor();
-      const events = () => page.evaluate(() => (window as unknown as FakeClientWindow).hostEvents);
-      const mainButton = async () => (await events()).filter(([name]) => name === "web_app_setup_main_button").at(-1)?.[1];
-      const backButton = async () => (await events()).filter(([name]) => name === "web_app_setup_back_button").at(-1)?.[1];
+      const events = () => page.evaluate(() => (globalThis as unknown as FakeClientWindow).hostEvents);
+      const mainButton = async () =>
+        (await events()).filter(([name]) => name === "web_app_setup_main_button").at(-1)?.[1];
+      const backButton = async () =>
+        (await events()).filter(([name]) => name === "web_app_setup_back_button").at(-1)?.[1];
       const press = (event: string) =>
-        page.evaluate((name) => (window as unknown as FakeClientWindow).Telegram.WebView.receiveEvent(name), event);
+        page.evaluate(
+          (name) => (globalThis as unknown as FakeClientWindow).Telegram.WebView.receiveEvent(name),
+          event,
+        );
 
       expect((await events()).map(([name]) => name)).toContain("web_app_ready");
       expect(await mainButton()).toMatchObject({ is_visible: true, text: "Share phone number" });
-      expect(await page.locator(".browser-main, .browser-top").count(), "no in-page stand-ins inside Telegram").toBe(0);
+      expect(
+        await page.locator(".browser-main, .browser-top").count(),
+        "no in-page stand-ins inside Telegram",
+      ).toBe(0);
+      expect(await page.getByText("Demo").count(), "no demo control outside demo mode").toBe(0);
 
-      // The guest taps Telegram's MainButton; Telegram asks, the guest agrees, the bot gets the
-      // contact (played here by the demo endpoint) and the app notices through /api/me.
+      // The guest taps Telegram's MainButton and agrees; the bot stores the phone; the app sees it.
       await press("main_button_pressed");
       await heading(page, /Join the loyalty programme/).waitFor();
       expect((await events()).map(([name]) => name)).toContain("web_app_request_phone");
       expect(await mainButton()).toMatchObject({ is_visible: true, text: "Create my card" });
+      expect(await page.getByLabel("Phone", { exact: true }).inputValue()).toBe("+7 999 009-20-01");
 
       // An invalid submit: Telegram's haptic error, and the errors on screen.
       await page.getByLabel(/^Surname/).fill("");
@@ -288,7 +324,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         { type: "notification", notification_type: "success" },
       ]);
 
-      // Into "My data": Telegram's BackButton appears, the MainButton goes; back again.
+      // Into "My data": Telegram's BackButton appears and the MainButton goes; back, and in again to delete.
       await page.getByRole("button", { name: /My data/ }).click();
       await heading(page, /^My data$/).waitFor();
       expect(await backButton()).toEqual({ is_visible: true });
@@ -297,11 +333,29 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await heading(page, /Hello, Tanya!/).waitFor();
       expect(await backButton()).toEqual({ is_visible: false });
       expect(await mainButton()).toMatchObject({ is_visible: true, text: "Show card" });
+
+      await page.getByRole("button", { name: /My data/ }).click();
+      await page.getByRole("button", { name: "Delete my account" }).click();
+      await page.getByRole("button", { name: "Delete for good" }).click();
+      await heading(page, /Share your phone number/).waitFor();
+      expect(await mainButton()).toMatchObject({ is_visible: true, text: "Share phone number" });
+      expect(await api<MeResponse>("/api/me", initData, { origin: botServer.url })).toMatchObject({
+        status: "needs_phone",
+        account: null,
+      });
+
+      // And the bot treats Tanya as a new guest: /start asks for the phone again.
+      fakeTelegram.reset();
+      fakeTelegram.pushUpdate(startUpdate(tanya));
+      await fakeTelegram.waitFor(
+        () => JSON.stringify(fakeTelegram.messagesTo(tanya.id)).includes('"request_contact":true'),
+        10_000,
+      );
       expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it("never prints a guest's phone or initData to the server log", () => {
     const log = server.output();
@@ -311,47 +365,59 @@ describe("the guest Mini App in a real browser (e2e)", () => {
   });
 });
 
+/** The page's `window` as the fake client sees it (this file is typed for Node, without the DOM). */
 interface FakeClientWindow {
   hostEvents: [string, unknown][];
   Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
+  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+  sendContactToBot(): Promise<void>;
+  innerHeight: number;
+  innerWidth: number;
 }
 
 /**
  * A stand-in for a Telegram client, injected before the page's scripts: it receives the Mini App's
  * method calls through `TelegramWebviewProxy` (as Telegram's mobile and desktop apps do), records
- * them, and answers the few the app waits for. Sharing the phone also plays the bot's part, by
- * sharing it through the demo endpoint, since the bot is what tells the API about a contact.
+ * them, and answers the few the app waits for. When the guest agrees to share their phone, it
+ * hands the contact to the bot (through the test's fake Bot API), as Telegram does.
  * Runs in the browser: it must not use anything from this file's scope.
  */
 function fakeTelegramClient({ phone, userId }: { phone: string; userId: number }) {
-  const fake = window as unknown as FakeClientWindow & Window;
+  const fake = globalThis as unknown as FakeClientWindow;
   fake.hostEvents = [];
   let contact = "";
   const answer = (name: string, data?: unknown) =>
     setTimeout(() => fake.Telegram.WebView.receiveEvent(name, data), 10);
-  const initData = new URLSearchParams(window.location.hash.slice(1)).get("tgWebAppData") ?? "";
-  (fake as unknown as { TelegramWebviewProxy: unknown }).TelegramWebviewProxy = {
+  fake.TelegramWebviewProxy = {
     postEvent(name: string, json?: string) {
       const data = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
       fake.hostEvents.push([name, data]);
       const params = data as { req_id?: string; method?: string } | undefined;
-      if (name === "web_app_request_theme") answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
+      if (name === "web_app_request_theme")
+        answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
       if (name === "web_app_request_viewport") {
-        answer("viewport_changed", { height: window.innerHeight, width: window.innerWidth, is_expanded: true, is_state_stable: true });
+        answer("viewport_changed", {
+          height: fake.innerHeight,
+          width: fake.innerWidth,
+          is_expanded: true,
+          is_state_stable: true,
+        });
       }
-      if (name === "web_app_request_safe_area") answer("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      if (name === "web_app_request_safe_area")
+        answer("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
       if (name === "web_app_request_content_safe_area") {
         answer("content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
       }
       if (name === "web_app_invoke_custom_method" && params?.method === "getRequestedContact") {
-        answer("custom_method_invoked", contact ? { req_id: params.req_id, result: contact } : { req_id: params.req_id, error: "no contact" });
+        answer(
+          "custom_method_invoked",
+          contact
+            ? { req_id: params.req_id, result: contact }
+            : { req_id: params.req_id, error: "no contact" },
+        );
       }
       if (name === "web_app_request_phone") {
-        void fetch("/api/demo/share-phone", {
-          method: "POST",
-          headers: { authorization: `tma ${initData}`, "content-type": "application/json" },
-          body: JSON.stringify({ phone: `+${phone}` }),
-        }).then(() => {
+        void fake.sendContactToBot().then(() => {
           contact = new URLSearchParams({
             contact: JSON.stringify({ user_id: userId, phone_number: phone, first_name: "Tanya" }),
             auth_date: String(Math.floor(Date.now() / 1000)),

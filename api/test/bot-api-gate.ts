@@ -16,7 +16,7 @@ export interface HeldCall {
 export type BotApiGate = Awaited<ReturnType<typeof startBotApiGate>>;
 
 export async function startBotApiGate(targetRoot: string) {
-  const holds: Array<{ method: string; take: (call: PendingCall) => void }> = [];
+  const holds: Array<{ method: string; skips: () => boolean; take: (call: PendingCall) => void }> = [];
 
   interface PendingCall {
     forward(): Promise<{ status: number; body: string }>;
@@ -43,7 +43,7 @@ export async function startBotApiGate(targetRoot: string) {
           response.writeHead(status, { "content-type": "application/json" }).end(text);
         },
       };
-      const holdIndex = holds.findIndex((hold) => hold.method === method);
+      const holdIndex = holds.findIndex((hold) => hold.method === method && !hold.skips());
       const hold = holdIndex >= 0 ? holds.splice(holdIndex, 1)[0] : undefined;
       if (hold) hold.take(call);
       else
@@ -57,8 +57,12 @@ export async function startBotApiGate(targetRoot: string) {
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
-    /** Holds the next call of `method`: before Telegram sees it, or (`afterTelegram`) after it answered. */
-    holdNext(method: string, options: { afterTelegram?: boolean } = {}): HeldCall {
+    /**
+     * Holds a call of `method` — the next one, or the one after `skip` others went through — before
+     * Telegram sees it, or (`afterTelegram`) after Telegram answered it.
+     */
+    holdNext(method: string, options: { afterTelegram?: boolean; skip?: number } = {}): HeldCall {
+      let toSkip = options.skip ?? 0;
       let arrive: () => void = () => {};
       const arrived = new Promise<void>((resolve) => {
         arrive = resolve;
@@ -66,6 +70,7 @@ export async function startBotApiGate(targetRoot: string) {
       let pending: { call: PendingCall; answer?: { status: number; body: string } } | undefined;
       holds.push({
         method,
+        skips: () => toSkip-- > 0,
         take: (call) => {
           pending = { call };
           if (options.afterTelegram) {

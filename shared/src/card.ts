@@ -97,5 +97,9 @@ export const posIdentifyResponseSchema = z.object({
 });
 export type PosIdentifyResponse = z.infer<typeof posIdentifyResponseSchema>;
 
+/** `GET /api/pos/terminal`: the name of the terminal whose key was sent (the cashier page checks a key with it). */
+export const posTerminalResponseSchema = z.object({ terminal: z.string() });
+export type PosTerminalResponse = z.infer<typeof posTerminalResponseSchema>;
+
 /** Misses (404 and 422 answers) one terminal may make within the rolling window before it gets 429. */
 export const posMissLimit = { maxMisses: 10, windowSeconds: 60 } as const;

@@ -1,6 +1,7 @@
 import type { MeResponse } from "@guestcard/shared";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { type ApiClient, ApiFailure, call } from "./api";
+import { CardWhileLoading } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
 import { GuestNavigator } from "./navigation";
 import { PhoneScreen } from "./screens/phone";
@@ -69,7 +70,8 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
     void settle(firstMe);
   }, [firstMe, settle]);
 
-  if (state.kind === "loading") return <Loading />;
+  if (state.kind === "loading")
+    return <CardWhileLoading rawInitData={launch.rawInitData} fallback={<Loading />} />;
   if (state.kind === "expired") return <SessionExpiredScreen />;
   if (state.kind === "unavailable") return <UnavailableScreen failure={state.failure} onRetry={retry} />;
 

@@ -1,7 +1,17 @@
 import { createContext, useContext } from "react";
 
 /** Names of the screens a registered guest can move between (the registry is in navigation.tsx). */
-export type ScreenName = "home" | "card" | "review" | "my-data" | "manager";
+export type ScreenName =
+  | "home"
+  | "card"
+  | "review"
+  | "my-data"
+  | "manager"
+  | "manager-sources"
+  | "manager-source"
+  | "manager-funnel"
+  | "manager-settings"
+  | "manager-import";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

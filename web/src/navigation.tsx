@@ -1,8 +1,10 @@
 import { type ComponentType, lazy, Suspense, useMemo, useState } from "react";
+import { hasLiveStoredCard } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
 import { useBackButton } from "./hooks/use-back-button";
 import { type Navigation, NavigationContext, type ScreenName } from "./navigation-context";
 import { HomeScreen } from "./screens/home";
+import { useSession } from "./session";
 
 /** Loads a screen's file only when the guest first opens it (a named export, not a default one). */
 function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): ComponentType {
@@ -28,15 +30,40 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/my-data"),
     (module) => module.MyDataScreen,
   ),
+  // All manager screens come from one module, so they share one chunk that only managers load.
   manager: lazyScreen(
     () => import("./screens/manager"),
     (module) => module.ManagerScreen,
+  ),
+  "manager-sources": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerSourcesScreen,
+  ),
+  "manager-source": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerSourceScreen,
+  ),
+  "manager-funnel": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerFunnelScreen,
+  ),
+  "manager-settings": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerSettingsScreen,
+  ),
+  "manager-import": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerImportScreen,
   ),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */
 export function GuestNavigator() {
-  const [stack, setStack] = useState<ScreenName[]>(["home"]);
+  const { me } = useSession();
+  // A guest re-opening the app at the till with a live card lands on it; Back leads home.
+  const [stack, setStack] = useState<ScreenName[]>(() =>
+    hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"],
+  );
   const navigation = useMemo<Navigation>(
     () => ({
       navigate: (screen) => setStack((current) => [...current, screen]),

@@ -195,13 +195,13 @@ describe("POST /api/manager/accounts/import", () => {
     expect(await phones()).toEqual([]);
   });
 
-  it("accepts a file just under 20 MB", async () => {
-    const rows = Array.from({ length: 2000 }, (_, index) => `+7921${String(1_000_000 + index)},A,B`).join("\n");
-    const padding = `\n${",".repeat(2)}\n`.repeat(Math.floor((20 * 1024 * 1024 - rows.length - 200) / 4));
-    const csv = `phone,last_name,first_name\n${rows}${padding}`;
+  it("accepts a file of just under 20 MB", async () => {
+    // Two guests with long notes (an unknown column) make the size without 250,000 records to parse.
+    const notes = "n".repeat(10 * 1024 * 1024 - 100);
+    const csv = `phone,notes,first_name\n+79210000082,${notes},A\n+79210000083,${notes},B\n`;
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(19.9 * 1024 * 1024);
     expect(Buffer.byteLength(csv)).toBeLessThanOrEqual(20 * 1024 * 1024);
-    const result = await importCsv(csv);
-    expect(result).toEqual({ created: 2000, skipped: 0, errors: [] });
+    expect(await importCsv(csv)).toEqual({ created: 2, skipped: 0, errors: [] });
   });
 
   it("answers 415 for a body that is not CSV", async () => {

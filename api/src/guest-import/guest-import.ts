@@ -6,6 +6,7 @@ import {
   textOrNull,
 } from "@guestcard/shared";
 import { parse } from "csv-parse/sync";
+import { sql } from "drizzle-orm";
 import { safeParse } from "zod/v4/core";
 import type { Database } from "../db/client";
 import { accounts } from "../db/schema";
@@ -13,12 +14,22 @@ import { ApiError } from "../errors";
 import { normalizePhone } from "../guests/phone";
 
 /**
- * Rows per INSERT. Each batch is one statement, so it is written whole or not at all; 1,000 rows of
- * 8 columns stay far below PostgreSQL's 65,535 parameters and keep 100,000 rows to 100 round trips.
+ * Rows per INSERT. Each batch is one statement, so it is written whole or not at all. The rows travel
+ * as one JSON parameter (`json_to_recordset`): building a 5,000-row VALUES list with 40,000
+ * parameters costs more time in the query builder than the database spends inserting them.
  */
-const batchSize = 1000;
+const batchSize = 5000;
 
-type NewAccount = typeof accounts.$inferInsert;
+/** One row of `json_to_recordset`: the accounts columns by their SQL names. */
+interface NewAccount {
+  phone: string;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  gender: "male" | "female" | null;
+  birthday: string | null;
+  email: string | null;
+}
 
 interface ImportError {
   line: number;
@@ -97,13 +108,16 @@ export async function importGuests(db: Database, csv: Buffer): Promise<GuestImpo
   let created = 0;
   for (let start = 0; start < valid.length; start += batchSize) {
     const batch = valid.slice(start, start + batchSize);
-    const inserted = await db
-      .insert(accounts)
-      .values(batch)
-      .onConflictDoNothing({ target: accounts.phone })
-      .returning({ id: accounts.id });
-    created += inserted.length;
-    skipped += batch.length - inserted.length;
+    const inserted = await db.execute<{ id: string }>(sql`
+      insert into ${accounts} (phone, last_name, first_name, middle_name, gender, birthday, email, origin)
+      select phone, last_name, first_name, middle_name, gender, birthday, email, 'import'
+      from json_to_recordset(${JSON.stringify(batch)}::json)
+        as imported(phone text, last_name text, first_name text, middle_name text, gender text, birthday date, email text)
+      on conflict (phone) do nothing
+      returning id`);
+    const createdInBatch = rowCount(inserted);
+    created += createdInBatch;
+    skipped += batch.length - createdInBatch;
   }
   return { created, skipped, errors };
 }
@@ -164,13 +178,12 @@ function readRecord(
     account: {
       phone,
       // The guest base may not know a name; the account keeps an empty one rather than inventing it.
-      lastName: textOrNull(row.last_name) ?? "",
-      firstName: textOrNull(row.first_name) ?? "",
-      middleName: textOrNull(row.middle_name),
+      last_name: textOrNull(row.last_name) ?? "",
+      first_name: textOrNull(row.first_name) ?? "",
+      middle_name: textOrNull(row.middle_name),
       gender: row.gender ?? null,
       birthday: textOrNull(row.birthday),
       email: textOrNull(row.email),
-      origin: "import",
     },
   };
 }
@@ -199,4 +212,10 @@ class LineCounter {
       if (this.bytes[this.position] === 0x0a) this.line += 1;
     }
   }
+}
+
+/** Rows a statement returned: PGlite answers `{ rows }`, postgres.js an array. */
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  return (result as { rows?: unknown[] }).rows?.length ?? 0;
 }

@@ -1,13 +1,8 @@
 import { type CardResponse, withDammCheckDigit } from "@guestcard/shared";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestContext,
-  expectStatus,
-  guest,
-  type TestContext,
-  testDatabaseKind,
-} from "../../test/test-app";
+import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
+import { testDatabaseKind } from "../../test/test-database";
 import { registerGuests } from "../card/card-test-fixtures";
 import { cardIdentifications } from "../db/schema";
 

@@ -1,6 +1,7 @@
 import {
   type PosIdentifyRequest,
   type PosIdentifyResponse,
+  type PosTerminalResponse,
   posIdentifyRequestSchema,
   readCardCode,
 } from "@guestcard/shared";
@@ -35,51 +36,55 @@ const invalidCodeMessages = {
  * contract's order: 401 → 429 → 413/400 → 422 → 404.
  */
 export function posRoutes(deps: { db: Database; config: Config; logger: Logger }) {
-  return new Hono<{ Variables: PosVariables }>().post(
-    "/identify",
-    posAuth(deps.config.posApiKeys),
-    declaresJsonBody,
-    async (c) => {
-      const terminal = c.get("terminal");
-      let bodyError: ApiError | undefined;
-      let input: TillInput = { kind: "unreadable" };
-      try {
-        const body = await readJson(c.req.raw);
-        const { code } = parseOrThrow(posIdentifyRequestSchema, body);
-        input = readCardCode(code);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        bodyError = error;
-        // A body without a usable `code` is answered 422 like a bad code, so it counts as a miss too.
-        if (error.code === "validation_failed") input = { kind: "invalid", reason: "not_digits" };
-      }
+  const terminalAuth = posAuth(deps.config.posApiKeys);
+  return (
+    new Hono<{ Variables: PosVariables }>()
+      // Lets the cashier page check a key when staff enter it, without spending an identification.
+      .get("/terminal", terminalAuth, (c) => {
+        const body: PosTerminalResponse = { terminal: c.get("terminal") };
+        return c.json(body, 200);
+      })
+      .post("/identify", posAuth(deps.config.posApiKeys), declaresJsonBody, async (c) => {
+        const terminal = c.get("terminal");
+        let bodyError: ApiError | undefined;
+        let input: TillInput = { kind: "unreadable" };
+        try {
+          const body = await readJson(c.req.raw);
+          const { code } = parseOrThrow(posIdentifyRequestSchema, body);
+          input = readCardCode(code);
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          bodyError = error;
+          // A body without a usable `code` is answered 422 like a bad code, so it counts as a miss too.
+          if (error.code === "validation_failed") input = { kind: "invalid", reason: "not_digits" };
+        }
 
-      const result = await identifyAtTill(deps.db, terminal, input);
-      if (result.outcome === "rate_limited") {
-        throw new ApiError(
-          "too_many_attempts",
-          `Too many codes not found at this terminal; try again in ${result.retryAfterSeconds} s.`,
-          undefined,
-          { "retry-after": String(result.retryAfterSeconds) },
-        );
-      }
-      if (bodyError) throw bodyError;
-      if (result.outcome === "invalid_code" && input.kind === "invalid") {
-        throw new ApiError("invalid_code", invalidCodeMessages[input.reason]);
-      }
-      if (result.outcome !== "identified") {
-        // Unknown, expired and replaced cards get the same answer: a till learns nothing from the difference.
-        throw new ApiError(
-          "code_not_found",
-          "No live card has this code: it is unknown, expired or replaced.",
-        );
-      }
-      if (result.firstVisit && result.telegramUserId !== null) {
-        await recordFirstVisit(deps, result.telegramUserId);
-      }
-      const body: PosIdentifyResponse = result.response;
-      return c.json(body, 200);
-    },
+        const result = await identifyAtTill(deps.db, terminal, input);
+        if (result.outcome === "rate_limited") {
+          throw new ApiError(
+            "too_many_attempts",
+            `Too many codes not found at this terminal; try again in ${result.retryAfterSeconds} s.`,
+            undefined,
+            { "retry-after": String(result.retryAfterSeconds) },
+          );
+        }
+        if (bodyError) throw bodyError;
+        if (result.outcome === "invalid_code" && input.kind === "invalid") {
+          throw new ApiError("invalid_code", invalidCodeMessages[input.reason]);
+        }
+        if (result.outcome !== "identified") {
+          // Unknown, expired and replaced cards get the same answer: a till learns nothing from the difference.
+          throw new ApiError(
+            "code_not_found",
+            "No live card has this code: it is unknown, expired or replaced.",
+          );
+        }
+        if (result.firstVisit && result.telegramUserId !== null) {
+          await recordFirstVisit(deps, result.telegramUserId);
+        }
+        const body: PosIdentifyResponse = result.response;
+        return c.json(body, 200);
+      })
   );
 }
 

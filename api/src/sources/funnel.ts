@@ -5,7 +5,7 @@ import {
   type StatsPeriod,
   type StatsResponse,
 } from "@guestcard/shared";
-import { and, gte, sql } from "drizzle-orm";
+import { and, gte, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { sourceEvents, sources } from "../db/schema";
 
@@ -55,7 +55,7 @@ export async function funnelStats(
       count: sql<number>`count(*)::int`,
     })
     .from(sourceEvents)
-    .where(and(from ? gte(sourceEvents.at, from) : undefined, sql`${sourceEvents.at} <= ${now}`))
+    .where(and(from ? gte(sourceEvents.at, from) : undefined, lte(sourceEvents.at, now)))
     .groupBy(sourceEvents.sourceId, sourceEvents.kind);
   const allSources = await db.select().from(sources).orderBy(sources.id);
 

@@ -1,12 +1,344 @@
-import { Notice, Page } from "../components/layout";
+import { type CardCodeReading, type PosIdentifyResponse, readCardCode } from "@guestcard/shared";
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { cashierTexts } from "../cashier/cashier-texts";
+import {
+  createPosClient,
+  forgetTillKey,
+  storedTillKey,
+  storeTillKey,
+  type TillKey,
+} from "../cashier/pos-client";
+import { Loading, Notice, Page } from "../components/layout";
+import { parseErrorEnvelope } from "../error-envelope";
 import { useTexts } from "../i18n";
+import "../cashier/cashier.css";
 
-/** Placeholder for the till's page (issue 5). Loaded only on /cashier, never by a guest. */
+type Texts = ReturnType<typeof cashierTexts>;
+
+// The camera and its QR reader (WebAssembly) load only when staff turn the camera on.
+const CameraScanner = lazy(() =>
+  import("../cashier/camera-scanner").then((module) => ({ default: module.CameraScanner })),
+);
+
+/**
+ * The till's page (`/cashier`): asks once for the terminal's POS key, then identifies guests from a
+ * scanned QR (a 2D scanner types it and presses Enter), a typed PIN, or the camera.
+ */
 export function CashierScreen() {
-  const texts = useTexts();
+  const texts = cashierTexts(useTexts().locale);
+  const [till, setTill] = useState<TillKey | null>(storedTillKey);
+  const [setupNotice, setSetupNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = `Guestcard · ${texts.title}`;
+  }, [texts.title]);
+
+  if (!till) {
+    return (
+      <TillSetup
+        texts={texts}
+        notice={setupNotice}
+        onConnected={(connected) => {
+          storeTillKey(connected);
+          setTill(connected);
+        }}
+      />
+    );
+  }
   return (
-    <Page title="Guestcard · POS">
-      <Notice>{texts.comingSoon}</Notice>
+    <TillDesk
+      till={till}
+      texts={texts}
+      onKeyRejected={(revoked) => {
+        forgetTillKey();
+        setSetupNotice(revoked ? texts.keyRevoked : null);
+        setTill(null);
+      }}
+    />
+  );
+}
+
+function TillSetup({
+  texts,
+  notice,
+  onConnected,
+}: {
+  texts: Texts;
+  notice: string | null;
+  onConnected: (till: TillKey) => void;
+}) {
+  const [key, setKey] = useState("");
+  const [checking, setChecking] = useState(false);
+  const [problem, setProblem] = useState<string | null>(notice);
+
+  const connect = async (event: FormEvent) => {
+    event.preventDefault();
+    const candidate = key.trim();
+    if (!candidate) return;
+    setChecking(true);
+    setProblem(null);
+    try {
+      const response = await createPosClient(candidate).terminal.$get();
+      if (response.status === 200) {
+        const { terminal } = await response.json();
+        onConnected({ key: candidate, terminal });
+      } else {
+        setProblem(response.status === 401 ? texts.keyRejected : texts.offline);
+      }
+    } catch {
+      setProblem(texts.offline);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <Page title={texts.setupTitle} intro={texts.setupText}>
+      <form className="cashier-setup" onSubmit={connect}>
+        <section className="section">
+          <div className="section-body">
+            <label className="input-cell">
+              <span className="input-label">{texts.keyLabel}</span>
+              <input
+                type="password"
+                name="pos-key"
+                autoComplete="off"
+                // biome-ignore lint/a11y/noAutofocus: the only thing to do on this page
+                autoFocus
+                value={key}
+                onChange={(event) => setKey(event.target.value)}
+              />
+            </label>
+          </div>
+        </section>
+        {problem && <Notice tone="error">{problem}</Notice>}
+        <button type="submit" className="button" disabled={checking || key.trim() === ""}>
+          {checking ? <span className="spinner" /> : texts.connect}
+        </button>
+      </form>
     </Page>
   );
+}
+
+type Outcome =
+  | { kind: "ready" }
+  | { kind: "checking" }
+  | { kind: "found"; guest: PosIdentifyResponse }
+  | { kind: "not_found" }
+  | { kind: "invalid"; reason: Extract<CardCodeReading, { kind: "invalid" }>["reason"] }
+  | { kind: "blocked"; until: number }
+  | { kind: "offline" };
+
+/** How long an answer stays on screen before the page clears itself for the next guest. */
+const answerShownMs = { found: 20_000, other: 10_000 } as const;
+
+function TillDesk({
+  till,
+  texts,
+  onKeyRejected,
+}: {
+  till: TillKey;
+  texts: Texts;
+  onKeyRejected: (revoked: boolean) => void;
+}) {
+  const pos = useRef(createPosClient(till.key)).current;
+  const input = useRef<HTMLInputElement>(null);
+  const [value, setValue] = useState("");
+  const [outcome, setOutcome] = useState<Outcome>({ kind: "ready" });
+  const [camera, setCamera] = useState<"off" | "on" | "failed">("off");
+  const now = useNow(outcome.kind === "found" || outcome.kind === "blocked");
+
+  const identify = useCallback(
+    async (raw: string) => {
+      setValue("");
+      const reading = readCardCode(raw);
+      // A misheard PIN is caught here and never spends one of the till's allowed misses.
+      if (reading.kind === "invalid") return setOutcome({ kind: "invalid", reason: reading.reason });
+      setOutcome({ kind: "checking" });
+      try {
+        const response = await pos.identify.$post({ json: { code: reading.digits } });
+        if (response.status === 200) return setOutcome({ kind: "found", guest: await response.json() });
+        if (response.status === 401) return onKeyRejected(true);
+        if (response.status === 429) {
+          const seconds = Number(response.headers.get("retry-after")) || 60;
+          return setOutcome({ kind: "blocked", until: Date.now() + seconds * 1000 });
+        }
+        const code = parseErrorEnvelope(await response.json().catch(() => undefined))?.code;
+        if (code === "invalid_code") return setOutcome({ kind: "invalid", reason: "check_digit" });
+        setOutcome(response.status === 404 ? { kind: "not_found" } : { kind: "offline" });
+      } catch {
+        setOutcome({ kind: "offline" });
+      }
+    },
+    [pos, onKeyRejected],
+  );
+
+  // Clear the answer for the next guest; a block ends when the server said it would.
+  useEffect(() => {
+    if (outcome.kind === "ready" || outcome.kind === "checking") return;
+    const delay =
+      outcome.kind === "blocked"
+        ? outcome.until - Date.now()
+        : outcome.kind === "found"
+          ? answerShownMs.found
+          : answerShownMs.other;
+    const timer = window.setTimeout(() => setOutcome({ kind: "ready" }), Math.max(0, delay));
+    return () => window.clearTimeout(timer);
+  }, [outcome]);
+
+  // The input keeps the focus, so a scanner acting as a keyboard always types into it.
+  const keepFocus = useCallback(() => {
+    if (camera !== "on") window.setTimeout(() => input.current?.focus(), 0);
+  }, [camera]);
+  useEffect(() => {
+    keepFocus();
+    window.addEventListener("focus", keepFocus);
+    return () => window.removeEventListener("focus", keepFocus);
+  }, [keepFocus]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (value.trim() !== "" && outcome.kind !== "checking") void identify(value);
+  };
+
+  return (
+    <Page>
+      <header className="cashier-header">
+        <h1 className="page-title">{texts.title}</h1>
+        <span className="cashier-terminal">
+          {texts.terminal(till.terminal)} ·{" "}
+          <button type="button" className="cashier-link" onClick={() => onKeyRejected(false)}>
+            {texts.changeKey}
+          </button>
+        </span>
+      </header>
+
+      <form className="cashier-form" onSubmit={submit}>
+        <label className="cashier-code">
+          <span className="input-label">{texts.codeLabel}</span>
+          <input
+            ref={input}
+            name="code"
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={texts.codePlaceholder}
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            onBlur={keepFocus}
+            maxLength={64}
+          />
+        </label>
+        <button
+          type="submit"
+          className="button"
+          disabled={value.trim() === "" || outcome.kind === "checking"}
+        >
+          {texts.find}
+        </button>
+      </form>
+
+      <Answer outcome={outcome} texts={texts} now={now} />
+
+      {camera === "on" ? (
+        <div className="cashier-camera-box">
+          <Suspense fallback={<Loading />}>
+            <CameraScanner
+              onCode={(text) => {
+                setCamera("off");
+                void identify(text);
+              }}
+              onFailure={() => setCamera("failed")}
+            />
+          </Suspense>
+          <p className="page-intro">{texts.cameraHint}</p>
+          <button type="button" className="button button-plain" onClick={() => setCamera("off")}>
+            {texts.cameraStop}
+          </button>
+        </div>
+      ) : (
+        "mediaDevices" in navigator && (
+          <button type="button" className="button button-plain" onClick={() => setCamera("on")}>
+            {texts.camera}
+          </button>
+        )
+      )}
+      {camera === "failed" && <Notice tone="error">{texts.cameraFailed}</Notice>}
+    </Page>
+  );
+}
+
+function Answer({ outcome, texts, now }: { outcome: Outcome; texts: Texts; now: number }) {
+  switch (outcome.kind) {
+    case "ready":
+      return (
+        <div className="cashier-answer cashier-answer-ready" data-answer="ready" aria-live="polite">
+          {texts.nextGuest}
+        </div>
+      );
+    case "checking":
+      return (
+        <div className="cashier-answer" data-answer="checking" aria-live="polite">
+          <Loading />
+        </div>
+      );
+    case "found": {
+      const expiresAt = new Date(outcome.guest.card.expiresAt);
+      const left = Math.max(0, Math.ceil((expiresAt.getTime() - now) / 1000));
+      const time = expiresAt.toLocaleTimeString(undefined, {
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+      return (
+        <div className="cashier-answer cashier-answer-found" data-answer="found" aria-live="assertive">
+          <span className="cashier-answer-title">✓ {texts.guestFound}</span>
+          <span className="cashier-guest-name">{outcome.guest.account.displayName}</span>
+          <span className="cashier-guest-phone">{outcome.guest.account.phoneMasked}</span>
+          <span className="cashier-guest-card">
+            {texts.validUntil(time, `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`)}
+          </span>
+        </div>
+      );
+    }
+    case "not_found":
+      return (
+        <div className="cashier-answer cashier-answer-bad" data-answer="not_found" aria-live="assertive">
+          <span className="cashier-answer-title">✕ {texts.notFound}</span>
+          <span>{texts.notFoundText}</span>
+        </div>
+      );
+    case "invalid":
+      return (
+        <div className="cashier-answer cashier-answer-warn" data-answer="invalid" aria-live="assertive">
+          <span className="cashier-answer-title">! {texts.invalid}</span>
+          <span>{texts.invalidText[outcome.reason]}</span>
+        </div>
+      );
+    case "blocked":
+      return (
+        <div className="cashier-answer cashier-answer-bad" data-answer="blocked" aria-live="assertive">
+          <span className="cashier-answer-title">{texts.blocked}</span>
+          <span>{texts.blockedText(Math.max(1, Math.ceil((outcome.until - now) / 1000)))}</span>
+        </div>
+      );
+    case "offline":
+      return (
+        <div className="cashier-answer cashier-answer-bad" data-answer="offline" aria-live="assertive">
+          {texts.offline}
+        </div>
+      );
+  }
+}
+
+/** The current time, every half second while `ticking`. */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => setNow(Date.now()), 500);
+    return () => window.clearInterval(timer);
+  }, [ticking]);
+  return now;
 }

@@ -1,12 +1,8 @@
-import { Notice, Page } from "../components/layout";
-import { useTexts } from "../i18n";
-
-/** Placeholder until issue 7 brings this screen; the home screen and the navigator already lead here. */
-export function ManagerScreen() {
-  const texts = useTexts();
-  return (
-    <Page title={texts.managerTitle}>
-      <Notice>{texts.comingSoon}</Notice>
-    </Page>
-  );
-}
+// The manager's screens, one chunk loaded when a manager first opens them: none of this (nor the
+// manager texts and styles) is part of what a guest downloads.
+export { ManagerFunnelScreen } from "../manager/funnel-screen";
+export { ManagerImportScreen } from "../manager/import-screen";
+export { ManagerScreen } from "../manager/manager-home";
+export { ManagerSettingsScreen } from "../manager/settings-screen";
+export { ManagerSourceScreen } from "../manager/source-screen";
+export { ManagerSourcesScreen } from "../manager/sources-screen";

@@ -4,7 +4,7 @@ import { Icon, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { translateFieldError, useTexts } from "../i18n";
 import { useSession } from "../session";
-import { haptic, requestPhoneContact } from "../telegram";
+import { haptic, host, requestPhoneContact } from "../telegram";
 
 /** The bot usually stores a shared contact within a second or two; past this, say so and offer a retry. */
 const waitLimitMs = 30_000;
@@ -24,6 +24,8 @@ export function PhoneScreen() {
   const [phase, setPhase] = useState<Phase>("idle");
   const [demoPhone, setDemoPhone] = useState("");
   const [demoError, setDemoError] = useState<string | null>(null);
+  // Demo mode has no bot to receive a contact, so a plain tab gets a control that plays its part.
+  const demo = me.demo && host() === "browser";
   const alive = useRef(true);
   useEffect(
     () => () => {
@@ -77,12 +79,12 @@ export function PhoneScreen() {
 
   const busy = phase === "asking" || phase === "waiting";
   useMainButton(
-    phase === "unsupported" && !me.demo
+    phase === "unsupported" && !demo
       ? null
       : {
-          text: me.demo ? texts.demoShare : phase === "not-yet" ? texts.phoneCheckAgain : texts.phoneButton,
+          text: demo ? texts.demoShare : phase === "not-yet" ? texts.phoneCheckAgain : texts.phoneButton,
           onClick: () =>
-            void (me.demo ? shareInDemo() : phase === "not-yet" ? waitForPhone() : askTelegram()),
+            void (demo ? shareInDemo() : phase === "not-yet" ? waitForPhone() : askTelegram()),
           loading: busy,
         },
   );
@@ -98,9 +100,9 @@ export function PhoneScreen() {
       {phase === "waiting" && <Notice>{texts.phoneWaiting}</Notice>}
       {phase === "not-yet" && <Notice tone="error">{texts.phoneNotYet}</Notice>}
       {phase === "declined" && <Notice tone="error">{texts.phoneDeclined}</Notice>}
-      {phase === "unsupported" && !me.demo && <Notice tone="error">{texts.phoneUnsupported}</Notice>}
+      {phase === "unsupported" && !demo && <Notice tone="error">{texts.phoneUnsupported}</Notice>}
 
-      {me.demo && (
+      {demo && (
         <Section
           header={
             <>

@@ -1,0 +1,236 @@
+// The virtual card end to end: the real server (`src/main.ts`, demo mode, embedded database in a
+// temp DATA_DIR), the built Mini App and Debian's Chromium opened the way Telegram opens it. The QR
+// is read back from a screenshot by an independent decoder (zbarimg, Debian's zbar-tools) and what
+// it says is sent to the POS API, as a till's scanner would. Screenshots go to artifacts/screenshots/.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { CardResponse, PosIdentifyResponse } from "@guestcard/shared";
+import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
+import { type ServerProcess, startServer } from "../test/server-process";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const screenshotDir = join(repositoryRoot, "artifacts", "screenshots", "card");
+const webBuild = join(repositoryRoot, "web", "dist", "index.html");
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const posKey = "secret-of-the-e2e-till";
+/** Short, so the test can watch a card die; long enough to scan it first on a busy machine. */
+const cardTtlSeconds = 12;
+
+/** The QR's content as an independent decoder reads it from a PNG. */
+async function decodeQr(pngPath: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("zbarimg", ["-q", "--raw", pngPath]);
+  return stdout.trim();
+}
+
+describe("the virtual card in a real browser (e2e)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-card-e2e-"));
+  const shots = mkdtempSync(join(tmpdir(), "guestcard-card-shots-"));
+  let server: ServerProcess;
+  let browser: Browser;
+  let phone: BrowserContext;
+  let initData: string;
+  const guest: LaunchUser = { id: 920_001, firstName: "Мария", lastName: "Кузнецова", languageCode: "ru" };
+  const guestPhone = "+79990092001";
+
+  async function api<T>(
+    path: string,
+    init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const response = await fetch(`${server.url}${path}`, {
+      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      headers: { authorization: `tma ${initData}`, "content-type": "application/json", ...init.headers },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+    return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+  }
+  const identify = (code: string) =>
+    api<PosIdentifyResponse>("/api/pos/identify", {
+      json: { code },
+      headers: { authorization: `Bearer ${posKey}` },
+    });
+
+  /** Script errors fail the test; so do console errors other than the browser's own line for an HTTP error status. */
+  function watch(page: Page): string[] {
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+        problems.push(`console.error: ${message.text()}`);
+    });
+    return problems;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(webBuild))
+      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    mkdirSync(screenshotDir, { recursive: true });
+    [server, browser] = await Promise.all([
+      startServer({
+        DATA_DIR: dataDir,
+        POS_API_KEYS: `till-e2e:${posKey}`,
+        CARD_TTL_SECONDS: String(cardTtlSeconds),
+      }),
+      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+    ]);
+    initData = signInitData(guest, readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim());
+    // The guest shares a phone (demo mode's stand-in for the bot) and registers.
+    expect((await api("/api/demo/share-phone", { json: { phone: guestPhone } })).status).toBe(200);
+    const registered = await api("/api/registration", {
+      json: { lastName: guest.lastName, firstName: guest.firstName, consents: { personalData: true } },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    // One phone for the whole test: its localStorage keeps the card between visits, as a real phone does.
+    phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      locale: "ru-RU",
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const exitCode = await server?.stop("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(shots, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+  });
+
+  let decodedCode = "";
+  let page: Page;
+  let problems: string[];
+
+  it("shows the card; its QR, read from a screenshot by zbarimg, identifies the guest at the till", async () => {
+    page = await phone.newPage();
+    problems = watch(page);
+    await page.goto(`${server.url}/${launchFragment(initData)}`);
+    await page.locator(".browser-main button").click(); // the MainButton: "Показать карту"
+    const card = page.locator("[data-card-state=live]");
+    await card.waitFor();
+    const pin = (await page.locator("[data-pin]").getAttribute("data-pin")) ?? "";
+    await expect.poll(() => page.locator("[data-countdown]").textContent()).toMatch(/^0:(1[0-2]|0\d)$/);
+    await expect(page.getByText(`${guest.firstName} ${guest.lastName}`).first().isVisible()).resolves.toBe(
+      true,
+    );
+
+    const shot = join(shots, "card-live.png");
+    await page.screenshot({ path: shot });
+    await page.screenshot({ path: join(screenshotDir, "card-live.png") });
+    decodedCode = await decodeQr(shot);
+    expect(decodedCode).toMatch(/^\d{18}$/);
+
+    for (const code of [decodedCode, pin]) {
+      const answer = await identify(code);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.account).toMatchObject({ displayName: "Мария К.", phoneMasked: "+7 *** ***-20-01" });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("counts down to zero, shows the card as expired, and the dead code no longer identifies anyone", async () => {
+    await page.locator("[data-card-state=expired]").waitFor({ timeout: (cardTtlSeconds + 5) * 1000 });
+    await expect(page.locator("[data-countdown]").textContent()).resolves.toBe("0:00");
+    await expect(page.getByText("Истёк").first().isVisible()).resolves.toBe(true);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, "card-expired.png") });
+
+    const dead = await identify(decodedCode);
+    expect(dead.status).toBe(404);
+    expect(dead.body).toMatchObject({ error: { code: "code_not_found" } });
+
+    // One tap on the MainButton: a new, live card.
+    await page.locator(".browser-main button").click();
+    await page.locator("[data-card-state=live]").waitFor();
+    const shot = join(shots, "card-renewed.png");
+    await page.screenshot({ path: shot });
+    const renewed = await decodeQr(shot);
+    expect(renewed).not.toBe(decodedCode);
+    expect((await identify(renewed)).status).toBe(200);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("re-opened while the card is live, shows it at once, before the server has answered", async () => {
+    const live = await api<CardResponse>("/api/card");
+    expect(live.status).toBe(200);
+    const reopened = await phone.newPage();
+    const reopenedProblems = watch(reopened);
+    // A slow network at the till: /api/me takes 4 seconds.
+    let releaseMe = () => {};
+    const meHeld = new Promise<void>((resolve) => {
+      releaseMe = resolve;
+    });
+    await reopened.route("**/api/me", async (route) => {
+      await Promise.race([meHeld, new Promise((resolve) => setTimeout(resolve, 4000))]);
+      await route.continue();
+    });
+    const started = Date.now();
+    await reopened.goto(`${server.url}/${launchFragment(initData)}`);
+    await reopened.locator("[data-card-state=live]").waitFor({ timeout: 3000 });
+    expect(Date.now() - started, "shown before /api/me answered").toBeLessThan(4000);
+    await expect(reopened.locator("[data-pin]").getAttribute("data-pin")).resolves.toBe(live.body.pin);
+    releaseMe();
+    // Then the app is ready, on the card screen, and Back leads home.
+    await reopened.locator(".browser-back").waitFor();
+    await expect(reopened.locator("[data-pin]").getAttribute("data-pin")).resolves.toBe(live.body.pin);
+    expect(reopenedProblems).toEqual([]);
+    await reopened.close();
+  });
+
+  it("lets the cashier page identify a typed PIN, after staff enter the till's key once", async () => {
+    const till = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "ru-RU" });
+    const cashier = await till.newPage();
+    const cashierProblems = watch(cashier);
+    const identifyCalls: string[] = [];
+    cashier.on("request", (request) => {
+      if (request.url().endsWith("/api/pos/identify")) identifyCalls.push(request.postData() ?? "");
+    });
+    await cashier.goto(`${server.url}/cashier`);
+    await cashier.locator("input[name=pos-key]").fill("not-the-key");
+    await cashier.keyboard.press("Enter");
+    await cashier.getByText("Ключ не подходит").waitFor();
+    await cashier.locator("input[name=pos-key]").fill(posKey);
+    await cashier.keyboard.press("Enter");
+    await cashier.locator("[data-answer=ready]").waitFor();
+    await expect(cashier.getByText("till-e2e").isVisible()).resolves.toBe(true);
+
+    const card = (await api<CardResponse>("/api/card", { method: "POST" })).body;
+    // A misheard digit is caught on the page, without asking the server.
+    const misheard = `${card.pin.slice(0, 5)}${(Number(card.pin[5]) + 1) % 10}`;
+    await cashier.keyboard.type(misheard); // the input has the focus without being clicked
+    await cashier.keyboard.press("Enter");
+    await cashier.locator("[data-answer=invalid]").waitFor();
+    expect(identifyCalls).toEqual([]);
+
+    await cashier.keyboard.type(`${card.pin.slice(0, 3)} ${card.pin.slice(3)}`);
+    await cashier.keyboard.press("Enter");
+    const found = cashier.locator("[data-answer=found]");
+    await found.waitFor();
+    const text = (await found.textContent()) ?? "";
+    expect(text).toContain("Мария К.");
+    expect(text).toContain("+7 *** ***-20-01");
+    expect(text.replace(/\D/g, "")).not.toContain(guestPhone.slice(1));
+    await expect(cashier.locator("input[name=code]").inputValue()).resolves.toBe("");
+    await cashier.screenshot({ path: join(screenshotDir, "cashier-found.png") });
+
+    // The key is kept: a reload goes straight to the till.
+    await cashier.reload();
+    await cashier.locator("[data-answer=ready]").waitFor();
+    expect(identifyCalls).toHaveLength(1);
+    expect(cashierProblems).toEqual([]);
+    await till.close();
+  });
+});

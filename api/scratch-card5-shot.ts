@@ -1,0 +1,21 @@
+import { chromium } from "@playwright/test";
+const base = process.argv[2] ?? "http://127.0.0.1:3517";
+const guestId = Number(process.argv[3] ?? 1003);
+const out = process.argv[4] ?? "/tmp/card5/card.png";
+const location = (await fetch(`${base}/demo/open/${guestId}`, { redirect: "manual" })).headers.get("location")!;
+const initData = new URLSearchParams(location.split("#")[1]).get("tgWebAppData")!;
+const auth = { authorization: `tma ${initData}`, "content-type": "application/json" };
+console.log((await (await fetch(`${base}/api/demo/share-phone`, { method: "POST", headers: auth, body: "{}" })).text()));
+console.log((await (await fetch(`${base}/api/me`, { headers: auth })).json()).status);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+page.on("console", (m) => console.log("console:", m.text()));
+await page.goto(`${base}${location}`);
+await page.waitForTimeout(1500);
+await page.screenshot({ path: out.replace(".png", "-home.png") });
+await page.getByText(process.argv[5] ?? "Карта", { exact: false }).first().click();
+await page.waitForSelector("[data-card-state]", { timeout: 10000 });
+await page.waitForTimeout(800);
+await page.screenshot({ path: out });
+if (await page.locator("[data-card-state=expired]").count()) { await page.locator(".browser-main button").click(); await page.waitForSelector("[data-card-state=live]"); await page.waitForTimeout(1200); await page.screenshot({ path: out.replace(".png", "-renewed.png") }); }
+await browser.close();

@@ -1,0 +1,13 @@
+/**
+ * The source a manager opened from the list. The app's navigator moves between screens without
+ * parameters (the URL carries Telegram's launch data and is left alone), so the choice waits here.
+ */
+let openedSourceId: number | null = null;
+
+export function openSource(id: number): void {
+  openedSourceId = id;
+}
+
+export function openedSource(): number | null {
+  return openedSourceId;
+}
