@@ -23,7 +23,9 @@ function guestBaseCsv(rows: number): string {
     const phone = `8 (9${String(index % 100).padStart(2, "0")}) ${String(1_000_000 + index).slice(-7)}`;
     const gender = index % 2 === 0 ? "female" : "male";
     const birthday = `19${50 + (index % 50)}-0${1 + (index % 9)}-1${index % 9}`;
-    lines.push(`${phone},Фамилия${index},"Имя, ${index}",Отчество,${gender},${birthday},guest${index}@example.com`);
+    lines.push(
+      `${phone},Фамилия${index},"Имя, ${index}",Отчество,${gender},${birthday},guest${index}@example.com`,
+    );
   }
   return `${lines.join("\r\n")}\r\n`;
 }
@@ -46,7 +48,9 @@ console.log(
 // registered, 30 % came to the till (2.5 events a user).
 started = performance.now();
 const db = context.database.db;
-await db.execute(sql`insert into sources (code, name) select 'bench' || n, 'Bench source ' || n from generate_series(1, 19) n`);
+await db.execute(
+  sql`insert into sources (code, name) select 'bench' || n, 'Bench source ' || n from generate_series(1, 19) n`,
+);
 const users = Math.ceil(eventCount / 2.5);
 await db.execute(sql`
   with numbered as (select id, (row_number() over (order by id))::int - 1 as n from sources)
@@ -62,7 +66,9 @@ await db.execute(sql`
 // What autovacuum does on a live server; the index-only scans of the funnel rely on the visibility map.
 await db.execute(sql`vacuum analyze source_events`);
 const [counted] = await db.select({ count: sql<number>`count(*)::int` }).from(sourceEvents);
-console.log(`${database}: ${Number(counted?.count).toLocaleString("en")} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${database}: ${Number(counted?.count).toLocaleString("en")} events inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 
 for (const period of ["today", "7d", "30d", "all"]) {
   const times: number[] = [];
@@ -74,7 +80,9 @@ for (const period of ["today", "7d", "30d", "all"]) {
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  console.log(`${database}: GET /api/manager/stats?period=${period}: median ${times[2]?.toFixed(0)} ms (best ${times[0]?.toFixed(0)}, worst ${times[4]?.toFixed(0)})`);
+  console.log(
+    `${database}: GET /api/manager/stats?period=${period}: median ${times[2]?.toFixed(0)} ms (best ${times[0]?.toFixed(0)}, worst ${times[4]?.toFixed(0)})`,
+  );
 }
 await context.close();
 process.exit(0);

@@ -90,6 +90,8 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       colorScheme: theme,
       locale: "en-GB",
     });
+    // Well under the test's own timeout, so a stuck step fails with its screenshot, not a bare timeout.
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -121,6 +123,19 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     // Let the screen's entrance animation finish so the picture is what a guest sees.
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
+  }
+
+  /** What the page showed when a step failed: a screenshot next to the others, and its text in the error. */
+  async function keepFailure(page: Page, error: unknown) {
+    const name = `failure-${Date.now()}`;
+    await page.screenshot({ path: join(screenshotDir, "failures", `${name}.png`) }).catch(() => undefined);
+    const text = await page
+      .evaluate(
+        () =>
+          (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
+      )
+      .catch(() => "");
+    if (error instanceof Error) error.message += `\n(screenshot: failures/${name}.png)\npage text:\n${text}`;
   }
 
   const heading = (page: Page, name: RegExp) => page.getByRole("heading", { name }).first();
@@ -206,6 +221,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         expect(after).toMatchObject({ status: "needs_phone", phone: null, account: null });
 
         expect(problems).toEqual([]);
+      } catch (error) {
+        await keepFailure(page, error);
+        throw error;
       } finally {
         await context.close();
       }
@@ -233,6 +251,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await screenshot(page, "light", "7-phone-conflict-ru");
       expect((await api<MeResponse>("/api/me", intruder)).status).toBe("phone_conflict");
       expect(problems).toEqual([]);
+    } catch (error) {
+      await keepFailure(page, error);
+      throw error;
     } finally {
       await context.close();
     }
@@ -247,6 +268,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         await page.goto(launchUrl(stale, theme));
         await heading(page, /Please reopen the app/).waitFor();
         await screenshot(page, theme, "8-session-expired");
+      } catch (error) {
+        await keepFailure(page, error);
+        throw error;
       } finally {
         await context.close();
       }
@@ -262,6 +286,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await page.getByRole("link", { name: /Open the demo/ }).waitFor();
       await screenshot(page, "light", "9-not-in-telegram");
       expect(problems).toEqual([]);
+    } catch (error) {
+      await keepFailure(page, error);
+      throw error;
     } finally {
       await context.close();
     }
@@ -352,6 +379,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         10_000,
       );
       expect(problems).toEqual([]);
+    } catch (error) {
+      await keepFailure(page, error);
+      throw error;
     } finally {
       await context.close();
     }

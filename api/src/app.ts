@@ -4,6 +4,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Api } from "grammy";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
 import type { GuestcardBot } from "./bot/create-bot";
 import type { Config } from "./config";
@@ -12,11 +13,14 @@ import { demoApi, demoPages } from "./demo/routes";
 import { ApiError, renderError } from "./errors";
 import { cardRoutes } from "./card/routes";
 import { guestRoutes } from "./guests/routes";
-import type { Logger } from "./logger";
+import { type Logger, safeError } from "./logger";
 import { createBotIdentity } from "./managers/bot-identity";
 import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
 import { managerRoutes } from "./managers/routes";
 import { myDataRoutes } from "./my-data/routes";
+import { createMetrics, type Metrics } from "./observability/metrics";
+import { metricsRoutes } from "./observability/metrics-route";
+import { requestLogging } from "./observability/request-logging";
 import { posRoutes } from "./pos/routes";
 import { registrationRoutes } from "./registration/routes";
 import { demoManagersChat } from "./reviews/demo-managers-chat";
@@ -44,6 +48,8 @@ export interface AppDeps {
   reviewDelivery?: { wake(): void };
   /** The built Mini App (web/dist); omitted in API-only tests. */
   webRoot?: string;
+  /** Prometheus metrics, shared with the bot (it counts updates); made here when not given. */
+  metrics?: Metrics;
 }
 
 /** The largest body anything accepts (the CSV import); a memory guard in front of the per-route limits. */
@@ -67,7 +73,16 @@ function apiRoutes(deps: AppDeps) {
 
   const api = new Hono();
   // Authentication comes first for every guest route (CONTRACT.md's order of checks).
-  for (const path of ["/me", "/demo/*", "/registration", "/my-data", "/my-data/*", "/manager/*", "/card", "/reviews"])
+  for (const path of [
+    "/me",
+    "/demo/*",
+    "/registration",
+    "/my-data",
+    "/my-data/*",
+    "/manager/*",
+    "/card",
+    "/reviews",
+  ])
     api.use(path, guestAuth);
   if (deps.demo) api.route("/demo", demoApi({ db }));
   return api
@@ -93,6 +108,10 @@ export type AppType = ReturnType<typeof apiRoutes>;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  const metrics = deps.metrics ?? createMetrics(deps.database.db);
+
+  // First of all: every request gets an id, and one log line and one latency sample once answered.
+  app.use(requestId({ limitLength: 64 }), requestLogging(deps.logger, metrics));
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return renderError(c, error);
@@ -101,12 +120,15 @@ export function createApp(deps: AppDeps) {
         error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
       return renderError(c, new ApiError(code, error.message || "The request is not valid."));
     }
-    deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
+    // No path (it may carry an id; the request's own line names the route pattern) and no query parameters.
+    deps.logger.error({ err: safeError(error), method: c.req.method }, "unhandled error");
     return renderError(
       c,
       new ApiError("internal_error", "Something went wrong on our side; please try again."),
     );
   });
+
+  app.route("/metrics", metricsRoutes({ metrics, token: deps.config.metricsToken }));
 
   app.get("/health", async (c) =>
     (await deps.database.ping()) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),

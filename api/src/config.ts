@@ -78,6 +78,14 @@ const environmentSchema = z.object({
       error: "must be debug, info, warn, error or silent",
     })
     .default("info"),
+  // Unset: JSON lines in production or when stdout is not a terminal, else pino-pretty's coloured lines.
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
+  NODE_ENV: z.string().optional(),
+  // Guards /metrics (`Authorization: Bearer <token>`); unset, /metrics answers 404.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, "must be 16–256 of A-Z a-z 0-9 . _ ~ + / = -")
+    .optional(),
   // Review delivery tuning. The defaults suit production; tests shorten them to run in seconds.
   DELIVERY_POLL_INTERVAL_MS: integerIn(10, 60_000).default(1000),
   DELIVERY_LEASE_MS: integerIn(500, 3_600_000).default(60_000),
@@ -114,6 +122,10 @@ export interface Config {
   /** undefined: the age check is off. */
   initDataMaxAgeSeconds: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** JSON lines for a log collector, or pino-pretty's lines for a developer's terminal. */
+  logFormat: "json" | "pretty";
+  /** The bearer token /metrics asks for; undefined: /metrics answers 404. */
+  metricsToken: string | undefined;
   /** How the outbox delivers reviews: polling, lease, backoff, and pacing per group chat. */
   delivery: {
     pollIntervalMs: number;
@@ -129,8 +141,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment (process.env in production, a plain object in tests) into a typed Config. */
-export function parseConfig(environment: Record<string, string | undefined>): Config {
+/**
+ * Parses an environment (process.env in production, a plain object in tests) into a typed Config.
+ * `stdoutIsTty` is the one fact that is not in the environment: it picks the default log format.
+ */
+export function parseConfig(
+  environment: Record<string, string | undefined>,
+  runtime: { stdoutIsTty?: boolean } = {},
+): Config {
   const present = Object.fromEntries(
     Object.keys(environmentSchema.shape).map((name) => [name, optional(environment[name])]),
   );
@@ -180,6 +198,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     initDataMaxAgeSeconds:
       env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
     logLevel: env.LOG_LEVEL,
+    logFormat:
+      env.LOG_FORMAT ?? (runtime.stdoutIsTty === true && env.NODE_ENV !== "production" ? "pretty" : "json"),
+    metricsToken: env.METRICS_TOKEN,
     delivery: {
       pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
       leaseMs: env.DELIVERY_LEASE_MS,
@@ -190,5 +211,5 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
 }
 
 export function loadConfig(): Config {
-  return parseConfig(process.env);
+  return parseConfig(process.env, { stdoutIsTty: process.stdout.isTTY === true });
 }

@@ -10,6 +10,7 @@ import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
 import { createLogger } from "./logger";
+import { createMetrics } from "./observability/metrics";
 import { createReviewDelivery } from "./reviews/review-delivery";
 
 /** Composition root: the one place that reads the environment, opens ports and starts workers. */
@@ -22,7 +23,15 @@ async function main() {
     for (const problem of error.problems) console.error(`config: ${problem}`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, {
+    format: config.logFormat,
+    secrets: [
+      config.botToken,
+      config.bot.kind === "webhook" ? config.bot.secret : undefined,
+      config.metricsToken,
+      ...config.posApiKeys.map((key) => key.secret),
+    ],
+  });
   const demo = config.botToken === undefined;
   if (demo) config = { ...config, adminTelegramIds: [...config.adminTelegramIds, ...demoManagerIds] };
 
@@ -30,8 +39,11 @@ async function main() {
   await database.migrate();
   if (demo) await seedDemo(database.db);
 
+  // One set of metrics for the app (HTTP) and the bot (updates), served at /metrics.
+  const metrics = createMetrics(database.db);
+
   // The bot learns who it is (getMe) before the server serves a single update.
-  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger });
+  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger, metrics });
   const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
   if (bot) {
     try {
@@ -56,6 +68,7 @@ async function main() {
     telegram,
     bot,
     reviewDelivery,
+    metrics,
   });
 
   let listening: () => void = () => {};

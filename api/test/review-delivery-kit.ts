@@ -133,7 +133,12 @@ export async function createDeliveryKit(
           const jobs = await db.select().from(outboxJobs);
           throw new Error(
             `${delivered} of ${count} reviews delivered within ${timeoutMs} ms; jobs: ${JSON.stringify(
-              jobs.map((job) => ({ id: job.id, status: job.status, attempts: job.attempts, lastError: job.lastError })),
+              jobs.map((job) => ({
+                id: job.id,
+                status: job.status,
+                attempts: job.attempts,
+                lastError: job.lastError,
+              })),
             )}`,
           );
         }

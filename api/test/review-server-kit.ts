@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { signInitData } from "../src/demo/launch-url";
 import { secretHeader } from "../src/telegram/webhook";
-import { startServer, type ServerProcess } from "./server-process";
+import { type ServerProcess, startServer } from "./server-process";
 import { contactUpdate, type TestTelegramUser } from "./telegram-updates";
 import { testBotToken } from "./test-app";
 
@@ -36,13 +36,18 @@ export function startReviewServer(environment: Record<string, string>): Promise<
 }
 
 /** The guest shares their own contact with the bot (a webhook update), then the API knows their phone. */
-export async function shareGuestPhone(server: ServerProcess, user: TestTelegramUser, phone: string): Promise<void> {
+export async function shareGuestPhone(
+  server: ServerProcess,
+  user: TestTelegramUser,
+  phone: string,
+): Promise<void> {
   const response = await fetch(`${server.url}/telegram/webhook`, {
     method: "POST",
     headers: { "content-type": "application/json", [secretHeader]: webhookSecret },
     body: JSON.stringify(contactUpdate(user, phone)),
   });
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
   const me = await fetch(`${server.url}/api/me`, { headers: authorization(user) });
   const body = (await me.json()) as { status: string };
   if (body.status === "needs_phone") throw new Error("the contact did not reach the guest's record");
@@ -57,7 +62,11 @@ export function authorization(user: TestTelegramUser): Record<string, string> {
   };
 }
 
-export async function postReviewTo(server: ServerProcess, user: TestTelegramUser, text: string): Promise<string> {
+export async function postReviewTo(
+  server: ServerProcess,
+  user: TestTelegramUser,
+  text: string,
+): Promise<string> {
   const response = await fetch(`${server.url}/api/reviews`, {
     method: "POST",
     headers: { ...authorization(user), "content-type": "application/json" },
@@ -102,7 +111,8 @@ export async function createServerDatabase(
 }
 
 /** The PostgreSQL server the multi-process tests use: TEST_DATABASE_URL, else the local one if it answers. */
-export const postgresServerUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const postgresServerUrl =
+  process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** True when a PostgreSQL server answers at `serverUrl` within a few seconds. */
 export async function postgresAnswers(serverUrl: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { type Config, parseConfig } from "../src/config";
 import type { DatabaseConnection } from "../src/db/client";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
 import { createLogger } from "../src/logger";
+import { createMetrics } from "../src/observability/metrics";
 import type { ManagerAccess } from "../src/managers/manager-access";
 import { createTestDatabase } from "./test-database";
 
@@ -60,7 +61,8 @@ export async function createTestContext(
   });
   const database = await createTestDatabase();
   const logger = createLogger(config.logLevel);
-  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger });
+  const metrics = createMetrics(database.db);
+  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger, metrics });
   const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
   const app = createApp({
     config,
@@ -72,6 +74,7 @@ export async function createTestContext(
     managerAccess: options.managerAccess,
     telegram,
     bot,
+    metrics,
   });
   const initData: TestContext["initData"] = (user, signOptions) =>
     signInitData(user, testBotToken, signOptions);

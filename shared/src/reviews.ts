@@ -53,6 +53,7 @@ export type ReviewAcceptedResponse = z.infer<typeof reviewAcceptedResponseSchema
 
 /** One message of the conversation that follows a review: a manager's reply or the guest's answer. */
 export const reviewReplySchema = z.object({
+  id: z.number(),
   author: z.enum(["manager", "guest"]),
   text: z.string(),
   at: z.string(),

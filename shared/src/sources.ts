@@ -80,7 +80,10 @@ export type SourceResponse = z.infer<typeof sourceResponseSchema>;
 
 /** Both links of a source; the web and the API build them the same way. */
 export function sourceLinks(botUsername: string, miniAppShortName: string, code: string): SourceLinks {
-  const query = code === defaultSourceCode ? { bot: "", miniApp: "" } : { bot: `?start=${code}`, miniApp: `?startapp=${code}` };
+  const query =
+    code === defaultSourceCode
+      ? { bot: "", miniApp: "" }
+      : { bot: `?start=${code}`, miniApp: `?startapp=${code}` };
   return {
     bot: `https://t.me/${botUsername}${query.bot}`,
     miniApp: `https://t.me/${botUsername}/${miniAppShortName}${query.miniApp}`,
@@ -101,7 +104,11 @@ export const statsQuerySchema = z.object({
   utcOffsetMinutes: z._default(
     z.coerce
       .number("a whole number of minutes")
-      .check(z.int("a whole number of minutes"), z.gte(-14 * 60, "at least -840"), z.lte(14 * 60, "at most 840")),
+      .check(
+        z.int("a whole number of minutes"),
+        z.gte(-14 * 60, "at least -840"),
+        z.lte(14 * 60, "at most 840"),
+      ),
     0,
   ),
 });

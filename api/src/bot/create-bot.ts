@@ -3,6 +3,8 @@ import { Api, Bot } from "grammy";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
+import { addToLogContext, runWithLogContext } from "../observability/log-context";
+import type { UpdateResult } from "../observability/metrics";
 import { readSettings } from "../settings/settings";
 import { claimUpdate } from "../telegram/processed-updates";
 import { contactFeature } from "./contact";
@@ -16,6 +18,8 @@ export interface BotDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  /** Counts updates handled, failed and skipped as re-deliveries (`/metrics`). */
+  metrics?: { countUpdate(result: UpdateResult): void };
 }
 
 /** The update kinds the bot asks Telegram for, in polling and webhook mode alike. */
@@ -48,8 +52,11 @@ export function createBot(deps: BotDeps) {
   // Updates still being handled, so a graceful stop can wait for them (a webhook request may have
   // been answered already when its handling outlives the response timeout).
   const inFlight = new Set<Promise<void>>();
-  bot.use(async (_ctx, next) => {
-    const handling = next();
+  bot.use(async (ctx, next) => {
+    // Every log line about this update names it; in webhook mode the request's own line does too.
+    const updateId = ctx.update.update_id;
+    addToLogContext({ updateId });
+    const handling = runWithLogContext({ updateId }, next);
     inFlight.add(handling);
     try {
       await handling;
@@ -57,6 +64,9 @@ export function createBot(deps: BotDeps) {
       inFlight.delete(handling);
     }
   });
+
+  // Updates whose feature threw (the error boundary logs and swallows it), for the metrics.
+  const failedUpdates = new WeakSet<object>();
 
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
@@ -66,10 +76,12 @@ export function createBot(deps: BotDeps) {
     }
     // A database failure here propagates: the webhook answers 500 and Telegram delivers again later.
     if (!(await claimUpdate(deps.db, updateId))) {
+      deps.metrics?.countUpdate("duplicate");
       deps.logger.info({ updateId }, "update already processed, ignored");
       return;
     }
     await next();
+    deps.metrics?.countUpdate(failedUpdates.has(ctx.update) ? "failed" : "handled");
   });
 
   const featureDeps: FeatureDeps = {
@@ -81,6 +93,7 @@ export function createBot(deps: BotDeps) {
   };
   bot
     .errorBoundary((error) => {
+      failedUpdates.add(error.ctx.update);
       deps.logger.error(
         { update: describeUpdate(error.ctx.update), error: describeError(error) },
         "update failed",

@@ -8,11 +8,18 @@ import {
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
-import { cards, settings, telegramUsers } from "../db/schema";
+import { accounts, cards, settings, telegramUsers } from "../db/schema";
+import type { CardIdentifierSource } from "./card-identifiers";
 import { registerGuests } from "./card-test-fixtures";
 import { issueCard, maxIssueAttempts } from "./cards";
 
 type ErrorBody = { error: { code: string; message: string } };
+
+async function issueFor(db: TestContext["database"]["db"], accountId: string, draw: CardIdentifierSource) {
+  const card = await issueCard(db, { accountId }, { seconds: 60 }, draw);
+  if (!card) throw new Error(`no account ${accountId}`);
+  return card;
+}
 
 describe("POST and GET /api/card", () => {
   let context: TestContext;
@@ -120,6 +127,50 @@ describe("POST and GET /api/card", () => {
   });
 });
 
+describe("issuing: lifetime settings and known guests", () => {
+  let context: TestContext;
+  beforeAll(async () => {
+    context = await createTestContext({ CARD_TTL_SECONDS: "120" });
+  });
+  afterAll(() => context.close());
+
+  it("ignores a stored lifetime no manager could have saved, and uses the default", async () => {
+    const [guestOne] = await registerGuests(context.database.db, 1, { firstTelegramId: 15_001 });
+    for (const value of ["600", -5, 1.5, 0, 10_000_000, { seconds: 60 }, null]) {
+      await context.database.db
+        .insert(settings)
+        .values({ key: "card_ttl_seconds", value })
+        .onConflictDoUpdate({ target: settings.key, set: { value } });
+      const issued = await expectStatus<CardResponse>(
+        await context.request("/api/card", { method: "POST", as: guestOne!.user }),
+        201,
+      );
+      expect(issued.ttlSeconds, JSON.stringify(value)).toBe(120);
+    }
+    await context.database.db.delete(settings).where(eq(settings.key, "card_ttl_seconds"));
+  });
+
+  it("links a known guest (imported, phone shared) on their first card", async () => {
+    const known = guest(15_002, "Known");
+    await context.database.db
+      .insert(accounts)
+      .values({ phone: "+79160015002", firstName: "Known", lastName: "Guest", origin: "import" });
+    await context.database.db
+      .insert(telegramUsers)
+      .values({ id: known.id, firstName: "Known", phone: "+79160015002", phoneVerifiedAt: new Date() });
+    const issued = await expectStatus<CardResponse>(
+      await context.request("/api/card", { method: "POST", as: known }),
+      201,
+    );
+    expect(issued.ttlSeconds).toBe(120);
+    const [linked] = await context.database.db
+      .select({ accountId: telegramUsers.accountId })
+      .from(telegramUsers)
+      .where(eq(telegramUsers.id, known.id));
+    expect(linked?.accountId).toBeTruthy();
+  });
+});
+
 describe("issuing when PINs collide", () => {
   let context: TestContext;
   beforeAll(async () => {
@@ -130,7 +181,7 @@ describe("issuing when PINs collide", () => {
   it("takes over the PIN of a card that expired without being revoked, and revokes that card", async () => {
     const db = context.database.db;
     const [holder, newcomer] = await registerGuests(db, 2, { firstTelegramId: 20_001 });
-    const old = await issueCard(db, holder!.accountId, 60, () => ({
+    const old = await issueFor(db, holder!.accountId, () => ({
       pin: "123453",
       code: "100000000000000007",
     }));
@@ -138,7 +189,7 @@ describe("issuing when PINs collide", () => {
     await db.update(cards).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(cards.pin, old.pin));
 
     let calls = 0;
-    const issued = await issueCard(db, newcomer!.accountId, 60, () => {
+    const issued = await issueFor(db, newcomer!.accountId, () => {
       calls++;
       return { pin: old.pin, code: "200000000000000003" };
     });
@@ -156,7 +207,7 @@ describe("issuing when PINs collide", () => {
   it("never takes the PIN of a live card: it draws again", async () => {
     const db = context.database.db;
     const [first, second] = await registerGuests(db, 2, { firstTelegramId: 20_011 });
-    const live = await issueCard(db, first!.accountId, 60, () => ({
+    const live = await issueFor(db, first!.accountId, () => ({
       pin: "555552",
       code: "300000000000000001",
     }));
@@ -165,7 +216,12 @@ describe("issuing when PINs collide", () => {
       { pin: live.pin, code: "400000000000000003" },
       { pin: "777779", code: "400000000000000004" },
     ];
-    const issued = await issueCard(db, second!.accountId, 60, () => draws.shift()!);
+    const issued = await issueCard(
+      db,
+      { accountId: second!.accountId },
+      { seconds: 60 },
+      () => draws.shift()!,
+    );
     expect(issued.pin).toBe("777779");
     expect(draws).toHaveLength(0);
     const firstCard = await db
@@ -178,12 +234,12 @@ describe("issuing when PINs collide", () => {
   it(`answers 503 unavailable after ${maxIssueAttempts} colliding draws instead of looping forever`, async () => {
     const db = context.database.db;
     const [first, second] = await registerGuests(db, 2, { firstTelegramId: 20_021 });
-    const live = await issueCard(db, first!.accountId, 60, () => ({
+    const live = await issueFor(db, first!.accountId, () => ({
       pin: "888885",
       code: "500000000000000006",
     }));
     let draws = 0;
-    const error = await issueCard(db, second!.accountId, 60, () => {
+    const error = await issueFor(db, second!.accountId, () => {
       draws++;
       return { pin: live.pin, code: `6${String(draws).padStart(17, "0")}` };
     }).then(

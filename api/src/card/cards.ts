@@ -33,8 +33,21 @@ function toCardResponse(row: CardRow): CardResponse {
   };
 }
 
+/** Whose card: an account, or the account linked to a Telegram user (the Mini App's caller). */
+export type CardHolder = { accountId: string } | { telegramUserId: number };
+
+/** A fixed lifetime, or the managers' `card_ttl_seconds` setting with this default. */
+export type CardLifetime = { seconds: number } | { settingOrDefault: number };
+
+interface IssueRow extends Partial<CardRow> {
+  account_id: string | null;
+}
+
 /**
- * Issues a new card to the account and ends its previous one, in one statement per attempt.
+ * Issues a new card and ends the holder's previous one, in one statement per attempt: the holder's
+ * account, the lifetime setting, the revocations and the insert travel together, so issuing costs
+ * one round trip. Answers null when the holder is a Telegram user with no linked account (the caller
+ * decides: link a known guest, or 403).
  *
  * The partial unique indexes on live (not revoked) cards make the database the judge of "no two
  * live cards share a PIN or a code" and "one live card per account", whatever the number of
@@ -49,33 +62,54 @@ function toCardResponse(row: CardRow): CardResponse {
  */
 export async function issueCard(
   db: Database,
-  accountId: string,
-  ttlSeconds: number,
+  holder: CardHolder,
+  lifetime: CardLifetime,
   newIdentifiers: CardIdentifierSource = randomCardIdentifiers,
-): Promise<CardResponse> {
+): Promise<CardResponse | null> {
+  const account =
+    "accountId" in holder
+      ? sql`select ${holder.accountId}::uuid as account_id`
+      : sql`select account_id from telegram_users where id = ${holder.telegramUserId} and account_id is not null`;
+  // Mirrors readSettings (settings/settings.ts): a stored value that is not a whole positive number of
+  // seconds is ignored; the upper bound is CONTRACT.md's 24 h and keeps the cast from overflowing.
+  const ttlSeconds =
+    "seconds" in lifetime
+      ? sql`${lifetime.seconds}::integer`
+      : sql`coalesce((select (value #>> '{}')::integer from settings
+                       where key = 'card_ttl_seconds' and jsonb_typeof(value) = 'number'
+                         and (value #>> '{}') ~ '^[0-9]{1,5}$' and (value #>> '{}')::integer between 1 and 86400),
+                     ${lifetime.settingOrDefault}::integer)`;
   for (let attempt = 0; attempt < maxIssueAttempts; attempt++) {
     const { pin, code } = newIdentifiers();
     // `settled` reads the revocations before the insert runs: a data-modifying CTE that nothing
     // reads would run after the main statement, and the insert would collide with the old card.
-    const [row] = await selectRows<CardRow>(
+    const [row] = await selectRows<IssueRow>(
       db,
-      sql`with revoked as (
+      sql`with holder as (${account}),
+          revoked as (
             update cards set revoked_at = now()
              where revoked_at is null
-               and (account_id = ${accountId}
+               and (account_id = (select account_id from holder)
                     or ((pin = ${pin} or code = ${code}) and expires_at <= now()))
             returning 1
+          ),
+          issued as (
+            insert into cards (account_id, pin, code, issued_at, expires_at)
+            select holder.account_id, ${pin}, ${code}, now(), now() + make_interval(secs => ${ttlSeconds})
+              from holder, (select count(*) from revoked) as settled
+            on conflict do nothing
+            returning pin, code, issued_at, expires_at
           )
-          insert into cards (account_id, pin, code, issued_at, expires_at)
-          select ${accountId}, ${pin}, ${code}, now(), now() + make_interval(secs => ${ttlSeconds}::integer)
-            from (select count(*) from revoked) as settled
-          on conflict do nothing
-          returning pin, code,
-            (extract(epoch from issued_at) * 1000)::float8 as issued_at_ms,
-            (extract(epoch from expires_at) * 1000)::float8 as expires_at_ms,
-            (extract(epoch from clock_timestamp()) * 1000)::float8 as server_time_ms`,
+          select (select account_id from holder) as account_id, issued.pin, issued.code,
+            (extract(epoch from issued.issued_at) * 1000)::float8 as issued_at_ms,
+            (extract(epoch from issued.expires_at) * 1000)::float8 as expires_at_ms,
+            (extract(epoch from clock_timestamp()) * 1000)::float8 as server_time_ms
+            from (select 1) as one left join issued on true`,
     );
-    if (row) return toCardResponse(row);
+    if (!row?.account_id) return null;
+    if (row.pin && row.code && row.issued_at_ms !== undefined && row.expires_at_ms !== undefined) {
+      return toCardResponse(row as CardRow);
+    }
   }
   throw new ApiError(
     "unavailable",

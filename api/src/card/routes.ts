@@ -4,7 +4,6 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import { ApiError } from "../errors";
 import { resolveGuest } from "../guests/guests";
-import { readCardTtlSeconds } from "../settings/settings";
 import type { GuestVariables } from "../telegram/init-data-auth";
 import type { CardIdentifierSource } from "./card-identifiers";
 import { findLiveCard, issueCard } from "./cards";
@@ -22,9 +21,17 @@ async function registeredAccountId(db: Database, telegramUserId: number): Promis
 export function cardRoutes(deps: { db: Database; config: Config; newIdentifiers?: CardIdentifierSource }) {
   return new Hono<{ Variables: GuestVariables }>()
     .post("/", async (c) => {
-      const accountId = await registeredAccountId(deps.db, c.get("launch").user.id);
-      const ttlSeconds = await readCardTtlSeconds(deps.db, deps.config);
-      const body: CardResponse = await issueCard(deps.db, accountId, ttlSeconds, deps.newIdentifiers);
+      const telegramUserId = c.get("launch").user.id;
+      const lifetime = { settingOrDefault: deps.config.cardTtlSeconds };
+      // One round trip for a registered guest; the slow path links a known guest first, or refuses.
+      let card = await issueCard(deps.db, { telegramUserId }, lifetime, deps.newIdentifiers);
+      if (!card) {
+        const accountId = await registeredAccountId(deps.db, telegramUserId);
+        card = await issueCard(deps.db, { accountId }, lifetime, deps.newIdentifiers);
+      }
+      if (!card)
+        throw new ApiError("registration_required", "Register first: the card belongs to a loyalty account.");
+      const body: CardResponse = card;
       return c.json(body, 201);
     })
     .get("/", async (c) => {

@@ -27,11 +27,16 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 
 export function connectPglite(client: PGlite): DatabaseConnection {
   const db = drizzlePglite(client, { schema }) as unknown as Database;
+  // One process owns an embedded database, but two migrate() calls in it would still race (both read
+  // "nothing applied yet", then both apply): run them one after the other.
+  let migrating: Promise<void> = Promise.resolve();
   return {
     db,
     kind: "embedded",
-    migrate: async () => {
-      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    migrate: () => {
+      const run = migrating.then(() => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }));
+      migrating = run.catch(() => undefined);
+      return run;
     },
     ping: () => pingWith(db),
     close: async () => {
@@ -47,12 +52,31 @@ export function connectPostgres(url: string, options: { max?: number } = {}): Da
   return {
     db,
     kind: "url",
-    migrate: async () => {
-      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
-    },
+    migrate: () => migrateWithLock(url),
     ping: () => pingWith(db),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Arbitrary, fixed: the session-level advisory lock that migrations run under. drizzle's migrator
+ * takes no lock, so instances started together on one database (a fresh database, or a rollout that
+ * brings a new migration) would apply the same migrations at once, and all but one would fail to
+ * start with "duplicate key value violates unique constraint". Under the lock the others wait, then
+ * find nothing left to do.
+ */
+const migrationLockKey = 7_206_410_008;
+
+async function migrateWithLock(url: string): Promise<void> {
+  // A connection of its own: a session-level lock belongs to one connection, and closing it releases
+  // the lock even if the migration throws half-way.
+  const session = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await session`select pg_advisory_lock(${migrationLockKey})`;
+    await migratePostgres(drizzlePostgres(session, { schema }), { migrationsFolder });
+  } finally {
+    await session.end({ timeout: 5 });
+  }
 }
 
 export async function openDatabase(setting: DatabaseSetting): Promise<DatabaseConnection> {

@@ -54,6 +54,7 @@ export function demoPages(deps: { demoToken: string }) {
       <nav>
         <a href="/demo?theme=${theme === "dark" ? "light" : "dark"}">${theme === "dark" ? "Light" : "Dark"} theme</a>
         <a href="/cashier" target="_blank">Cashier page</a>
+        <a href="/demo/managers-chat" target="_blank">Managers' chat</a>
       </nav>
     </main>
   </body>

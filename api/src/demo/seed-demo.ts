@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { consentTextVersion, pickLanguage } from "@guestcard/shared";
 import type { Database } from "../db/client";
-import { accounts } from "../db/schema";
+import { accounts, consents, telegramUsers } from "../db/schema";
 import { importGuests } from "../guest-import/guest-import";
 import { demoGuests } from "./demo-guests";
 
@@ -27,4 +28,44 @@ export async function seedDemo(db: Database): Promise<void> {
     .onConflictDoNothing();
   // Through the manager's import code, as a restaurant would bring its base; idempotent across restarts.
   await importGuests(db, readFileSync(demoGuestBase));
+  await seedDemoManager(db);
+}
+
+/**
+ * The demo manager is a registered guest of their own restaurant already, so the launcher opens
+ * straight onto the home screen with its "Manager tools" entry instead of the phone and the form.
+ */
+async function seedDemoManager(db: Database): Promise<void> {
+  for (const manager of demoGuests.filter((guest) => guest.role === "manager")) {
+    const [account] = await db
+      .insert(accounts)
+      .values({
+        phone: manager.phone,
+        lastName: manager.lastName,
+        firstName: manager.firstName,
+        origin: "registration",
+      })
+      .onConflictDoNothing()
+      .returning({ id: accounts.id });
+    if (!account) continue; // seeded on an earlier start
+    await db
+      .insert(telegramUsers)
+      .values({
+        id: manager.id,
+        firstName: manager.firstName,
+        lastName: manager.lastName,
+        username: manager.username,
+        languageCode: manager.languageCode,
+        phone: manager.phone,
+        phoneVerifiedAt: new Date(),
+        accountId: account.id,
+      })
+      .onConflictDoNothing();
+    // As if they had ticked the consent on the form, so "My data" shows a consistent history.
+    const textVersion = `${consentTextVersion}/${pickLanguage(manager.languageCode)}`;
+    await db.insert(consents).values([
+      { accountId: account.id, kind: "personal_data", granted: true, textVersion },
+      { accountId: account.id, kind: "marketing", granted: false, textVersion },
+    ]);
+  }
 }

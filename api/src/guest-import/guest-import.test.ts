@@ -3,8 +3,14 @@ import type { GuestImportResponse } from "@guestcard/shared";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
+import {
+  contactUpdate,
+  deliver,
+  startUpdate,
+  telegramUser,
+  webhookEnvironment,
+} from "../../test/telegram-updates";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
-import { contactUpdate, deliver, startUpdate, telegramUser, webhookEnvironment } from "../../test/telegram-updates";
 import { accounts } from "../db/schema";
 import { acceptVerifiedPhone } from "../guests/guests";
 
@@ -21,7 +27,9 @@ describe("POST /api/manager/accounts/import", () => {
 
   beforeAll(async () => {
     fake = await startFakeBotApi();
-    context = await createTestContext(webhookEnvironment(fake.apiRoot, { ADMIN_TELEGRAM_IDS: String(manager.id) }));
+    context = await createTestContext(
+      webhookEnvironment(fake.apiRoot, { ADMIN_TELEGRAM_IDS: String(manager.id) }),
+    );
   });
   afterAll(async () => {
     await context.close();
@@ -32,14 +40,24 @@ describe("POST /api/manager/accounts/import", () => {
   });
 
   const upload = (body: string | Uint8Array, contentType = "text/csv; charset=utf-8") =>
-    context.request("/api/manager/accounts/import", { as: manager, body, headers: { "content-type": contentType } });
-  const importCsv = async (body: string | Uint8Array) => expectStatus<GuestImportResponse>(await upload(body), 200);
+    context.request("/api/manager/accounts/import", {
+      as: manager,
+      body,
+      headers: { "content-type": contentType },
+    });
+  const importCsv = async (body: string | Uint8Array) =>
+    expectStatus<GuestImportResponse>(await upload(body), 200);
   const phones = async () =>
-    (await context.database.db.select({ phone: accounts.phone }).from(accounts)).map((row) => row.phone).sort();
+    (await context.database.db.select({ phone: accounts.phone }).from(accounts))
+      .map((row) => row.phone)
+      .sort();
 
   it("imports the 1,000-guest base, normalising every way the phones are written", async () => {
     expect(await importCsv(guestBase)).toEqual({ created: 1000, skipped: 0, errors: [] });
-    const [daria] = await context.database.db.select().from(accounts).where(eq(accounts.phone, "+79211921609"));
+    const [daria] = await context.database.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.phone, "+79211921609"));
     expect(daria).toMatchObject({
       lastName: "Иванова",
       firstName: "Дарья",
@@ -66,7 +84,11 @@ describe("POST /api/manager/accounts/import", () => {
       "+79210000008,Eight,Guest",
     ].join("\n");
     const result = await importCsv(csv);
-    expect(result).toEqual({ created: 6, skipped: 0, errors: [{ line: 7, message: "phone: not a phone number" }] });
+    expect(result).toEqual({
+      created: 6,
+      skipped: 0,
+      errors: [{ line: 7, message: "phone: not a phone number" }],
+    });
     expect(await phones()).not.toContain("+12345");
   });
 
@@ -79,7 +101,11 @@ describe("POST /api/manager/accounts/import", () => {
       "+79210000013,Bad,Email,,not-an-email\r\n" +
       '+79210000014,"Quote ""the"" name",Olga,,\r\n';
     const result = await importCsv(csv);
-    expect(result).toEqual({ created: 3, skipped: 0, errors: [{ line: 6, message: "email: not an e-mail address" }] });
+    expect(result).toEqual({
+      created: 3,
+      skipped: 0,
+      errors: [{ line: 6, message: "email: not an e-mail address" }],
+    });
     const rows = await context.database.db.select().from(accounts);
     expect(rows.find((row) => row.phone === "+79210000011")?.lastName).toBe("Smith, Jr.");
     expect(rows.find((row) => row.phone === "+79210000012")?.lastName).toBe("Multi\r\nline");
@@ -111,7 +137,8 @@ describe("POST /api/manager/accounts/import", () => {
       { line: 8, message: "phone: required" },
       {
         line: 9,
-        message: "phone: not a phone number; gender: male or female; birthday: before 1900; email: not an e-mail address",
+        message:
+          "phone: not a phone number; gender: male or female; birthday: before 1900; email: not an e-mail address",
       },
     ]);
     expect(await phones()).toEqual(["+79210000021", "+79210000029"]);
@@ -127,9 +154,14 @@ describe("POST /api/manager/accounts/import", () => {
       }),
       201,
     );
-    const result = await importCsv("phone,last_name,first_name\n89210000031,Imported,Name\n+79210000032,New,Guest\n");
+    const result = await importCsv(
+      "phone,last_name,first_name\n89210000031,Imported,Name\n+79210000032,New,Guest\n",
+    );
     expect(result).toEqual({ created: 1, skipped: 1, errors: [] });
-    const [kept] = await context.database.db.select().from(accounts).where(eq(accounts.phone, "+79210000031"));
+    const [kept] = await context.database.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.phone, "+79210000031"));
     expect(kept).toMatchObject({ lastName: "Entered", firstName: "ByGuest", origin: "registration" });
   });
 
@@ -142,7 +174,11 @@ describe("POST /api/manager/accounts/import", () => {
 
   it("imports a repeat whose first occurrence was bad", async () => {
     const csv = "phone,email\n+79210000042,broken@\n+79210000042,fine@example.com\n";
-    expect(await importCsv(csv)).toEqual({ created: 1, skipped: 0, errors: [{ line: 2, message: "email: not an e-mail address" }] });
+    expect(await importCsv(csv)).toEqual({
+      created: 1,
+      skipped: 0,
+      errors: [{ line: 2, message: "email: not an e-mail address" }],
+    });
   });
 
   it("ignores unknown columns and accepts columns in any order and case", async () => {
@@ -205,7 +241,10 @@ describe("POST /api/manager/accounts/import", () => {
   });
 
   it("answers 415 for a body that is not CSV", async () => {
-    const body = await expectStatus<ErrorBody>(await upload('{"phone":"+79210000091"}', "application/json"), 415);
+    const body = await expectStatus<ErrorBody>(
+      await upload('{"phone":"+79210000091"}', "application/json"),
+      415,
+    );
     expect(body.error.code).toBe("unsupported_media_type");
   });
 
@@ -226,7 +265,10 @@ describe("POST /api/manager/accounts/import", () => {
     const user = telegramUser(9_896);
     await deliver(context, startUpdate(user));
     await deliver(context, contactUpdate(user, "+79210000096"));
-    const before = await expectStatus<{ status: string }>(await context.request("/api/me", { as: guest(9_896) }), 200);
+    const before = await expectStatus<{ status: string }>(
+      await context.request("/api/me", { as: guest(9_896) }),
+      200,
+    );
     expect(before.status).toBe("needs_registration");
     await importCsv("phone,last_name,first_name\n+79210000096,Later,Imported\n");
     const after = await expectStatus<{ status: string; account: { lastName: string } }>(
@@ -238,7 +280,10 @@ describe("POST /api/manager/accounts/import", () => {
 
   it("writes batches whole: the rows of every batch, not part of one", async () => {
     // 2,500 rows = three batches; each created row must be complete.
-    const rows = Array.from({ length: 2500 }, (_, index) => `+7921${String(2_000_000 + index)},Last${index},First${index}`);
+    const rows = Array.from(
+      { length: 2500 },
+      (_, index) => `+7921${String(2_000_000 + index)},Last${index},First${index}`,
+    );
     const result = await importCsv(`phone,last_name,first_name\n${rows.join("\n")}\n`);
     expect(result).toEqual({ created: 2500, skipped: 0, errors: [] });
     const sample = await context.database.db

@@ -96,7 +96,10 @@ export async function importGuests(db: Database, csv: Buffer): Promise<GuestImpo
     // of the file, so the record it opens, and everything after it, cannot be read.
     if (header === undefined) throw new ApiError("validation_failed", "The file is not readable CSV.");
     const line = lines.lineOfRecordStartingAfter(previousRecordEnd);
-    const reason = (error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED" ? "a quote is never closed" : "it is not valid CSV";
+    const reason =
+      (error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED"
+        ? "a quote is never closed"
+        : "it is not valid CSV";
     errors.push({ line, message: `${reason}; this line and the rest of the file were not imported` });
   }
   if (header === undefined) {
@@ -202,7 +205,8 @@ class LineCounter {
     this.advanceTo(offset);
     // Blank lines between records (skip_empty_lines) belong to no record.
     let start = offset;
-    while (start < this.bytes.length && (this.bytes[start] === 0x0a || this.bytes[start] === 0x0d)) start += 1;
+    while (start < this.bytes.length && (this.bytes[start] === 0x0a || this.bytes[start] === 0x0d))
+      start += 1;
     this.advanceTo(start);
     return this.line;
   }

@@ -18,7 +18,10 @@ export function guestImportRoutes(deps: { db: Database; logger: Logger }) {
     if (body.byteLength > guestImportMaxBytes) throw tooLarge();
     const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (!csvMediaTypes.has(mediaType)) {
-      throw new ApiError("unsupported_media_type", "Send the guest base as CSV with `Content-Type: text/csv`.");
+      throw new ApiError(
+        "unsupported_media_type",
+        "Send the guest base as CSV with `Content-Type: text/csv`.",
+      );
     }
     const startedAt = performance.now();
     const result = await importGuests(deps.db, body);

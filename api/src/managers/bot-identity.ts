@@ -24,14 +24,18 @@ export function createBotIdentity(options: {
     username: async () => {
       if (options.demo) return demoBotUsername;
       const telegram = options.telegram;
-      if (!telegram) throw new ApiError("unavailable", "The bot is not configured, so there are no links yet.");
+      if (!telegram)
+        throw new ApiError("unavailable", "The bot is not configured, so there are no links yet.");
       known ??= telegram.getMe().then((me) => me.username);
       try {
         return await known;
       } catch (error) {
         known = undefined;
         options.logger?.warn({ err: error }, "getMe failed");
-        throw new ApiError("unavailable", "Telegram did not tell us the bot's username; try again in a minute.");
+        throw new ApiError(
+          "unavailable",
+          "Telegram did not tell us the bot's username; try again in a minute.",
+        );
       }
     },
   };

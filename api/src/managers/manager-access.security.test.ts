@@ -60,12 +60,15 @@ describe("manager access over HTTP", () => {
       ...(endpoint.csv !== undefined ? { body: endpoint.csv, headers: { "content-type": "text/csv" } } : {}),
     });
 
-  it.each(managerEndpoints)("refuses $method $path to someone outside the managers' chat with 403", async (endpoint) => {
-    for (const who of [outsider, leaver, kicked, restrictedOut]) {
-      const body = await expectStatus<ErrorBody>(await send(endpoint, who), 403);
-      expect(body.error.code, who.firstName).toBe("forbidden");
-    }
-  });
+  it.each(managerEndpoints)(
+    "refuses $method $path to someone outside the managers' chat with 403",
+    async (endpoint) => {
+      for (const who of [outsider, leaver, kicked, restrictedOut]) {
+        const body = await expectStatus<ErrorBody>(await send(endpoint, who), 403);
+        expect(body.error.code, who.firstName).toBe("forbidden");
+      }
+    },
+  );
 
   it.each(managerEndpoints)("answers $method $path with 401 without initData", async (endpoint) => {
     const body = await expectStatus<ErrorBody>(await send(endpoint), 401);
@@ -98,7 +101,10 @@ describe("manager access over HTTP", () => {
   });
 
   it("tells /api/me who is a manager", async () => {
-    const asMember = await expectStatus<{ isManager: boolean }>(await context.request("/api/me", { as: member }), 200);
+    const asMember = await expectStatus<{ isManager: boolean }>(
+      await context.request("/api/me", { as: member }),
+      200,
+    );
     const asOutsider = await expectStatus<{ isManager: boolean }>(
       await context.request("/api/me", { as: outsider }),
       200,
@@ -147,10 +153,16 @@ describe("manager access: someone who leaves the managers' chat", () => {
     expect(fake.callsTo("getChatMember")).toHaveLength(1);
 
     clock += ttlMs; // past the cache lifetime Telegram is asked again and says "left"
-    const body = await expectStatus<ErrorBody>(await context.request("/api/manager/settings", { as: manager }), 403);
+    const body = await expectStatus<ErrorBody>(
+      await context.request("/api/manager/settings", { as: manager }),
+      403,
+    );
     expect(body.error.code).toBe("forbidden");
     expect(fake.callsTo("getChatMember")).toHaveLength(2);
-    expect(fake.callsTo("getChatMember")[1]?.params).toMatchObject({ chat_id: managerChatId, user_id: manager.id });
+    expect(fake.callsTo("getChatMember")[1]?.params).toMatchObject({
+      chat_id: managerChatId,
+      user_id: manager.id,
+    });
   });
 
   it("fails closed when Telegram cannot answer, and asks again soon after", async () => {
@@ -172,17 +184,27 @@ describe("createManagerAccess", () => {
         calls += 1;
         const status = statuses[userId] ?? "left";
         const user = { id: userId, is_bot: false, first_name: "U" };
-        return (status === "restricted-in"
-          ? { status: "restricted", user, is_member: true }
-          : status === "restricted-out"
-            ? { status: "restricted", user, is_member: false }
-            : { status, user }) as never;
+        return (
+          status === "restricted-in"
+            ? { status: "restricted", user, is_member: true }
+            : status === "restricted-out"
+              ? { status: "restricted", user, is_member: false }
+              : { status, user }
+        ) as never;
       },
     };
   };
 
   it("counts creator, administrator, member and a restricted member; not left, kicked or restricted non-members", async () => {
-    const telegram = lookup({ 1: "creator", 2: "administrator", 3: "member", 4: "restricted-in", 5: "restricted-out", 6: "left", 7: "kicked" });
+    const telegram = lookup({
+      1: "creator",
+      2: "administrator",
+      3: "member",
+      4: "restricted-in",
+      5: "restricted-out",
+      6: "left",
+      7: "kicked",
+    });
     const access = createManagerAccess({ adminTelegramIds: [], managerChatId: -1, telegram });
     const answers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((id) => access.isManager(id)));
     expect(answers).toEqual([true, true, true, true, false, false, false]);

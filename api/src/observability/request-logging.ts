@@ -1,28 +1,34 @@
 import { createMiddleware } from "hono/factory";
 import type { RequestIdVariables } from "hono/request-id";
+import { routePath } from "hono/route";
 import type { Logger } from "../logger";
+import { type LogContext, runInLogContext } from "./log-context";
 import type { Metrics } from "./metrics";
 
+/** Probes hit these every few seconds: their lines are debug, so they do not drown the rest. */
+const quietRoutes = new Set(["/health", "/metrics"]);
+
 /**
- * One log line and one latency sample per request. Only the route pattern is logged, never the
- * query string or headers: those may carry initData or a POS secret.
+ * One log line and one latency sample per request, and the request id on every line logged while
+ * the request is handled (the id comes from `hono/request-id`: the proxy's `X-Request-Id`, or a new
+ * one). Only the route pattern is logged, never the path, query string or headers: a path may carry
+ * an id, a query string initData, a header a POS secret.
+ *
+ * Registered before every route, so the handler that answered is the last one Hono dispatched to:
+ * after `await next()`, `routePath(c)` (the current route index) is that handler's pattern, such as
+ * `/api/manager/sources/:id`; a request no route took gets the catch-all's pattern (`/api/*`, `/*`).
  */
 export function requestLogging(logger: Logger, metrics: Metrics | undefined) {
   return createMiddleware<{ Variables: RequestIdVariables }>(async (c, next) => {
     const started = performance.now();
-    await next();
+    const context: LogContext = { requestId: c.get("requestId") };
+    await runInLogContext(context, next);
     const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath;
-    metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
-    logger.info(
-      {
-        requestId: c.get("requestId"),
-        method: c.req.method,
-        route,
-        status: c.res.status,
-        ms: Math.round(seconds * 1000),
-      },
-      "request",
-    );
+    const route = routePath(c) || "/*";
+    const status = c.res.status;
+    metrics?.observeRequest(c.req.method, route, status, seconds);
+    const line = { ...context, method: c.req.method, route, status, ms: Math.round(seconds * 1000) };
+    if (quietRoutes.has(route)) logger.debug(line, "request");
+    else logger.info(line, "request");
   });
 }

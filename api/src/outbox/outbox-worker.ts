@@ -153,7 +153,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
           .set({ lockedUntil: leaseEnd() })
           .where(ours(job))
           .catch((error: unknown) =>
-            logger.warn({ jobId: job.id, error: classifyFailure(error).description }, "outbox: lease renewal failed"),
+            logger.warn(
+              { jobId: job.id, error: classifyFailure(error).description },
+              "outbox: lease renewal failed",
+            ),
           );
       },
       Math.max(10, Math.floor(timing.leaseMs / 3)),
@@ -199,7 +202,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return;
     }
     if (error instanceof DeferJob) {
-      logger.debug({ jobId: job.id, kind: job.kind, until: error.until, reason: error.reason }, "outbox: deferred");
+      logger.debug(
+        { jobId: job.id, kind: job.kind, until: error.until, reason: error.reason },
+        "outbox: deferred",
+      );
       await release(job, error.until, null, false);
       if (error.options.holdKind) {
         await db

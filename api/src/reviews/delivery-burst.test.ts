@@ -21,7 +21,9 @@ describe("a burst of 100 reviews against Telegram's group limit", () => {
       );
       const ids = await Promise.all(
         guests.flatMap((user) =>
-          Array.from({ length: 5 }, (_, index) => kit.postReview(user, { text: `Burst review ${user.id}/${index}` })),
+          Array.from({ length: 5 }, (_, index) =>
+            kit.postReview(user, { text: `Burst review ${user.id}/${index}` }),
+          ),
         ),
       );
       expect(new Set(ids).size).toBe(100);
@@ -32,7 +34,9 @@ describe("a burst of 100 reviews against Telegram's group limit", () => {
         calls.filter((call) => call.status !== 200).map((call) => call.status),
         "Telegram never had to refuse a message",
       ).toEqual([]);
-      const texts = kit.fake.messagesTo(managersChatId).map((message) => String(message.text).split("\n\n")[1]);
+      const texts = kit.fake
+        .messagesTo(managersChatId)
+        .map((message) => String(message.text).split("\n\n")[1]);
       expect(texts).toHaveLength(100);
       expect(new Set(texts).size).toBe(100);
       // The pacing really held them back: 100 messages at 20 a window span at least four windows.

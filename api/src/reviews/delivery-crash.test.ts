@@ -78,7 +78,8 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
     for (;;) {
       const states = (await Promise.all(guests.map((user) => deliveredStates(second, user)))).flat();
       if (states.length === guests.length * reviewsPerGuest && states.every(Boolean)) break;
-      if (Date.now() > deadline) throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // A graceful stop still exits 0, and nothing private reached the log.
@@ -103,7 +104,10 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
 
     const counts = occurrences(visibleHistory());
     expect([...counts.keys()].sort()).toEqual([...texts].sort());
-    expect([...counts.values()].every((count) => count === 1), JSON.stringify([...counts])).toBe(true);
+    expect(
+      [...counts.values()].every((count) => count === 1),
+      JSON.stringify([...counts]),
+    ).toBe(true);
   }, 180_000);
 
   it("killed after Telegram accepted, before we recorded it: that one review shows twice, all others once (the documented window)", async () => {

@@ -43,13 +43,26 @@ export function reviewDeliveryHandlers(deps: ReviewDeliveryDeps): Record<string,
         { restaurantName, reviewText: review.text, text: reply.text },
         reviewTextsFor(loaded?.guestLanguageCode),
       );
-      const messageIds = await sendMessageParts(delivery, job, context, { chatId: guestChatId, parts }, (messageId) =>
-        recordReviewMessage(deps.db, { chatId: guestChatId, messageId, reviewId: review.id, kind: "manager_reply" }),
+      const messageIds = await sendMessageParts(
+        delivery,
+        job,
+        context,
+        { chatId: guestChatId, parts },
+        (messageId) =>
+          recordReviewMessage(deps.db, {
+            chatId: guestChatId,
+            messageId,
+            reviewId: review.id,
+            kind: "manager_reply",
+          }),
       );
       return {
         result: { chatId: guestChatId, messageIds },
         onDone: async (tx) => {
-          await tx.update(reviewReplies).set({ deliveredAt: sql`now()` }).where(eq(reviewReplies.id, reply.id));
+          await tx
+            .update(reviewReplies)
+            .set({ deliveredAt: sql`now()` })
+            .where(eq(reviewReplies.id, reply.id));
         },
       };
     },
@@ -72,7 +85,8 @@ export function reviewDeliveryHandlers(deps: ReviewDeliveryDeps): Record<string,
       job,
       context,
       { chatId: managerChatId, parts, holdKindWhenPaced: true },
-      (messageId) => recordReviewMessage(deps.db, { chatId: managerChatId, messageId, reviewId, kind: "review" }),
+      (messageId) =>
+        recordReviewMessage(deps.db, { chatId: managerChatId, messageId, reviewId, kind: "review" }),
     );
     return {
       result: { chatId: managerChatId, messageIds },
@@ -101,7 +115,12 @@ export function reviewDeliveryHandlers(deps: ReviewDeliveryDeps): Record<string,
       context,
       { chatId: managerChatId, parts, replyToMessageId: reviewMessageId },
       (messageId) =>
-        recordReviewMessage(deps.db, { chatId: managerChatId, messageId, reviewId: review.id, kind: "guest_answer" }),
+        recordReviewMessage(deps.db, {
+          chatId: managerChatId,
+          messageId,
+          reviewId: review.id,
+          kind: "guest_answer",
+        }),
     );
     return {
       result: { chatId: managerChatId, messageIds },

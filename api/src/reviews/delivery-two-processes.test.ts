@@ -22,7 +22,8 @@ const guestCount = reviewCount / 5;
 
 /** Runs `task` over `items`, `width` at a time. */
 async function inBatches<T>(items: T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += width) await Promise.all(items.slice(start, start + width).map(task));
+  for (let start = 0; start < items.length; start += width)
+    await Promise.all(items.slice(start, start + width).map(task));
 }
 
 function expectEachExactlyOnce(history: string[], expected: string[]) {
@@ -44,13 +45,18 @@ function twoServerProcesses() {
     if (!database) throw new Error("the PostgreSQL server stopped answering");
     const servers: ServerProcess[] = [];
     try {
-      const environment = { ...reviewServerEnvironment(fake.apiRoot, { url: database.url }), LOG_LEVEL: "info" };
+      const environment = {
+        ...reviewServerEnvironment(fake.apiRoot, { url: database.url }),
+        LOG_LEVEL: "info",
+      };
       // One after the other: each applies the migrations at start.
       servers.push(await startReviewServer(environment));
       servers.push(await startReviewServer(environment));
       const [first, second] = servers as [ServerProcess, ServerProcess];
 
-      const guests = Array.from({ length: guestCount }, (_, index) => telegramUser(9600 + index, `Guest${index}`));
+      const guests = Array.from({ length: guestCount }, (_, index) =>
+        telegramUser(9600 + index, `Guest${index}`),
+      );
       await inBatches(guests, 10, (user) =>
         shareGuestPhone(user.id % 2 ? first : second, user, `+7921${String(user.id).padStart(7, "0")}`),
       );
@@ -69,7 +75,9 @@ function twoServerProcesses() {
       try {
         const deadline = Date.now() + 60_000;
         for (;;) {
-          const [row] = await sql<[{ waiting: number }]>`select count(*)::int as waiting from reviews where delivered_at is null`;
+          const [row] = await sql<
+            [{ waiting: number }]
+          >`select count(*)::int as waiting from reviews where delivered_at is null`;
           if (row.waiting === 0) break;
           if (Date.now() > deadline) throw new Error(`${row.waiting} reviews still undelivered`);
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -78,11 +86,16 @@ function twoServerProcesses() {
         await sql.end();
       }
 
-      const history = fake.messagesTo(serverManagersChatId).map((message) => String(message.text).split("\n\n")[1] ?? "");
+      const history = fake
+        .messagesTo(serverManagersChatId)
+        .map((message) => String(message.text).split("\n\n")[1] ?? "");
       expectEachExactlyOnce(history, texts);
       // Both processes really took part.
       for (const server of servers) {
-        expect(server.output().match(/outbox: delivered/g)?.length ?? 0, "deliveries by one process").toBeGreaterThan(10);
+        expect(
+          server.output().match(/outbox: delivered/g)?.length ?? 0,
+          "deliveries by one process",
+        ).toBeGreaterThan(10);
       }
       for (const server of servers.splice(0)) expect(await server.stop("SIGTERM")).toBe(0);
     } finally {
@@ -100,11 +113,15 @@ function twoWorkersInOneProcess() {
       const workers = [kit.worker(), kit.worker()];
       for (const worker of workers) worker.start();
       const guests = await Promise.all(
-        Array.from({ length: guestCount }, (_, index) => kit.guestWithPhone(guest(9600 + index, `Guest${index}`))),
+        Array.from({ length: guestCount }, (_, index) =>
+          kit.guestWithPhone(guest(9600 + index, `Guest${index}`)),
+        ),
       );
       const texts: string[] = [];
       await inBatches(
-        guests.flatMap((user) => Array.from({ length: 5 }, (_, index) => ({ user, text: `Two-worker review ${user.id}/${index}` }))),
+        guests.flatMap((user) =>
+          Array.from({ length: 5 }, (_, index) => ({ user, text: `Two-worker review ${user.id}/${index}` })),
+        ),
         20,
         async ({ user, text }) => {
           texts.push(text);
@@ -112,7 +129,9 @@ function twoWorkersInOneProcess() {
         },
       );
       await kit.waitUntilDelivered(reviewCount, 60_000);
-      const history = kit.fake.messagesTo(managersChatId).map((message) => String(message.text).split("\n\n")[1] ?? "");
+      const history = kit.fake
+        .messagesTo(managersChatId)
+        .map((message) => String(message.text).split("\n\n")[1] ?? "");
       expectEachExactlyOnce(history, texts);
     } finally {
       await kit.close();
@@ -121,5 +140,7 @@ function twoWorkersInOneProcess() {
 }
 
 // Registered one way or the other, never skipped: the test name says which ran.
-if (postgresReachable) describe("two server processes on one PostgreSQL", twoServerProcesses);
-else describe("two workers in one process on one PGlite database (no PostgreSQL server reachable)", twoWorkersInOneProcess);
+if (postgresReachable) describe("two server processes on one PostgreSQL", () => twoServerProcesses());
+else
+  describe("two workers in one process on one PGlite database (no PostgreSQL server reachable)", () =>
+    twoWorkersInOneProcess());

@@ -74,7 +74,8 @@ export function demoManagersChat(deps: { db: Database }) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Managers' chat · Guestcard demo</title>
     <style>
-      body { font: 15px/1.4 system-ui, sans-serif; margin: 0; background: #8fb58a linear-gradient(#a6c48a, #7fa86f); color: #111; }
+      body { font: 15px/1.4 system-ui, sans-serif; margin: 0; min-height: 100vh; color: #111;
+        background: #8fb58a linear-gradient(#a6c48a, #7fa86f) fixed; }
       header { position: sticky; top: 0; background: #fff; padding: 10px 16px; box-shadow: 0 1px 3px rgb(0 0 0 / 15%); }
       header h1 { font-size: 17px; margin: 0; } header p { margin: 2px 0 0; color: #667; font-size: 13px; }
       header a { color: #2481cc; }
@@ -117,7 +118,9 @@ export function demoManagersChat(deps: { db: Database }) {
       const reviewId = c.req.param("reviewId");
       const form = await c.req.parseBody();
       const text = typeof form.text === "string" ? form.text.trim().slice(0, 4096) : "";
-      const loaded = /^[0-9a-f-]{36}$/i.test(reviewId) ? await loadReviewWithAuthor(deps.db, reviewId) : undefined;
+      const loaded = /^[0-9a-f-]{36}$/i.test(reviewId)
+        ? await loadReviewWithAuthor(deps.db, reviewId)
+        : undefined;
       if (text && loaded) {
         // No Telegram here: the reply is stored as answered and shows in the guest's Mini App.
         await deps.db.insert(reviewReplies).values({
@@ -132,4 +135,3 @@ export function demoManagersChat(deps: { db: Database }) {
       return c.redirect("/demo/managers-chat", 303);
     });
 }
-

@@ -25,17 +25,23 @@ const jobOf = async (kit: DeliveryKit, reviewId: string) => {
 };
 
 /** Waits for a condition on the database without sleeping for a fixed time. */
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
-const sentTo = (kit: DeliveryKit, chatId = managersChatId) => kit.fake.messagesTo(chatId) as unknown as Sent[];
+const sentTo = (kit: DeliveryKit, chatId = managersChatId) =>
+  kit.fake.messagesTo(chatId) as unknown as Sent[];
 
 describe("review delivery to the managers' chat", () => {
   let kit: DeliveryKit;
@@ -47,7 +53,10 @@ describe("review delivery to the managers' chat", () => {
 
   it("sends the review as HTML: name linked to the profile, @username, phone, stars and text; records the ids", async () => {
     const ann = await kit.guestWithPhone({ ...guest(9101, "Ann"), username: "ann_k" }, "+79211234567");
-    const reviewId = await kit.postReview(ann, { text: "The borscht was perfect.\nCome back soon!", rating: 4 });
+    const reviewId = await kit.postReview(ann, {
+      text: "The borscht was perfect.\nCome back soon!",
+      rating: 4,
+    });
     kit.worker().start();
     await kit.waitUntilDelivered(1, 5000);
 
@@ -138,7 +147,11 @@ describe("review delivery to the managers' chat", () => {
 
   it("logs a refusal (chat not found) loudly, keeps the job, and delivers once the setting is fixed", async () => {
     const eve = await kit.guestWithPhone(guest(9105, "Eve"));
-    kit.fake.failNext(1, { status: 400, description: "Bad Request: chat not found" }, { method: "sendMessage" });
+    kit.fake.failNext(
+      1,
+      { status: 400, description: "Bad Request: chat not found" },
+      { method: "sendMessage" },
+    );
     const reviewId = await kit.postReview(eve, { text: "Hello?" });
     const worker = kit.worker();
     worker.start();
@@ -174,19 +187,23 @@ describe("review delivery to the managers' chat", () => {
 
     const messages = sentTo(kit);
     expect(messages.length).toBeGreaterThanOrEqual(4);
-    const unescape = (html: string) =>
+    const decodeEntities = (html: string) =>
       html
         .replace(/&lt;/g, "<")
         .replace(/&gt;/g, ">")
         .replace(/&quot;/g, '"')
         .replace(/&#39;/g, "'")
         .replace(/&amp;/g, "&");
-    const body = messages.map((message) => unescape(message.text.slice(message.text.indexOf("\n\n") + 2))).join("");
+    const body = messages
+      .map((message) => decodeEntities(message.text.slice(message.text.indexOf("\n\n") + 2)))
+      .join("");
     expect(body).toBe(text);
     messages.forEach((message, index) => {
       expect([...message.text].length).toBeLessThanOrEqual(4096);
       if (index > 0) expect(message.reply_parameters?.message_id).toBe(1);
-      expect(message.text).toContain(index === 0 ? `(часть 1 из ${messages.length})` : `часть ${index + 1} из`);
+      expect(message.text).toContain(
+        index === 0 ? `(часть 1 из ${messages.length})` : `часть ${index + 1} из`,
+      );
     });
     expect(kit.fake.callsTo("sendMessage").filter((call) => call.status === 500)).toHaveLength(1);
     const [stored] = await kit.db.select().from(reviews).where(eq(reviews.id, reviewId));
@@ -230,10 +247,14 @@ describe("review delivery to the managers' chat", () => {
       const reviewId = await kit.postReview(hal, { text: "Slow" });
       await held.arrived;
       // As if this worker's lease had run out and another worker had claimed the job.
-      await kit.db.update(outboxJobs).set({ leaseToken: randomUUID() }).where(eq(outboxJobs.id, (await jobOf(kit, reviewId)).id));
+      await kit.db
+        .update(outboxJobs)
+        .set({ leaseToken: randomUUID() })
+        .where(eq(outboxJobs.id, (await jobOf(kit, reviewId)).id));
       await held.release();
       await eventually(
-        async () => kit.logs().filter((line) => line.msg === "outbox: lease lost; another worker has the job").length,
+        async () =>
+          kit.logs().filter((line) => line.msg === "outbox: lease lost; another worker has the job").length,
         (count) => count === 1,
       );
       expect((await jobOf(kit, reviewId)).status).toBe("pending");
@@ -250,7 +271,10 @@ describe("review delivery to the managers' chat", () => {
     await kit.db.delete(reviews).where(eq(reviews.id, reviewId));
     const worker = kit.worker();
     expect(await worker.runOnce()).toBe(true);
-    expect(await jobOf(kit, reviewId)).toMatchObject({ status: "done", result: { skipped: "review deleted" } });
+    expect(await jobOf(kit, reviewId)).toMatchObject({
+      status: "done",
+      result: { skipped: "review deleted" },
+    });
     expect(sentTo(kit)).toEqual([]);
   });
 });

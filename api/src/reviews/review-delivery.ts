@@ -48,7 +48,8 @@ export function createReviewDelivery(deps: { config: Config; db: Database; logge
         logger.warn({ waiting }, "MANAGER_CHAT_ID is not set: reviews are stored and wait until it is");
       }
       const retried = await retryRefusedJobsNow(db, worker.kinds);
-      if (retried > 0) logger.info({ retried }, "outbox: retrying deliveries Telegram refused before the restart");
+      if (retried > 0)
+        logger.info({ retried }, "outbox: retrying deliveries Telegram refused before the restart");
       worker.start();
     },
     wake: () => worker.wake(),

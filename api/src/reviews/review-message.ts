@@ -72,7 +72,10 @@ export function managerReplyParts(
 }
 
 /** The guest's answer as it lands in the managers' chat, replying to the review. */
-export function guestAnswerParts(answer: { author: ReviewAuthor; text: string }, texts: ReviewTexts): string[] {
+export function guestAnswerParts(
+  answer: { author: ReviewAuthor; text: string },
+  texts: ReviewTexts,
+): string[] {
   return htmlMessageParts({
     header: (partNumber, partCount) =>
       `${texts.guestAnswer} · ${authorLink(answer.author)}` +

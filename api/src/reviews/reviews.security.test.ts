@@ -30,7 +30,13 @@ function parseTelegramHtml(html: string) {
 
 describe("HTML injection into the managers' chat and back", () => {
   let kit: DeliveryKit;
-  const mallory = { id: 9301, firstName: hostileFirstName, lastName: hostileLastName, username: "mallory", languageCode: "en" };
+  const mallory = {
+    id: 9301,
+    firstName: hostileFirstName,
+    lastName: hostileLastName,
+    username: "mallory",
+    languageCode: "en",
+  };
 
   beforeAll(async () => {
     kit = await createDeliveryKit();
@@ -51,7 +57,7 @@ describe("HTML injection into the managers' chat and back", () => {
     expect(links).toEqual([{ name: "a", attributes: 'href="tg://user?id=9301"' }]);
     // The <b> of ours is the heading alone; the user's <b> and <script> are text.
     expect(tags.filter((tag) => tag.name === "b")).toHaveLength(2);
-    expect(message?.text).not.toContain("https://evil.example\"");
+    expect(message?.text).not.toContain('https://evil.example"');
     expect(text).toContain(hostile);
     expect(text).toContain(`${hostileFirstName} ${hostileLastName}`);
     expect(message?.text).toContain(
@@ -93,7 +99,13 @@ describe("the demo managers' chat page", () => {
   afterAll(() => context.close());
 
   it("renders a hostile review as text, under a CSP that runs no injected script", async () => {
-    const user = { id: 9302, firstName: hostileFirstName, lastName: hostileLastName, username: "m2", languageCode: "en" };
+    const user = {
+      id: 9302,
+      firstName: hostileFirstName,
+      lastName: hostileLastName,
+      username: "m2",
+      languageCode: "en",
+    };
     await acceptVerifiedPhone(
       context.database.db,
       { ...user, lastName: user.lastName, username: user.username, languageCode: user.languageCode },

@@ -77,12 +77,18 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       [{ text: 42 }, { text: "required" }],
     ];
     for (const [json, fields] of cases) {
-      const error = await expectStatus<ErrorBody>(await context.request("/api/reviews", { as: cat, json }), 422);
+      const error = await expectStatus<ErrorBody>(
+        await context.request("/api/reviews", { as: cat, json }),
+        422,
+      );
       expect(error.error.code, JSON.stringify(json)).toBe("validation_failed");
       expect(error.error.fields, JSON.stringify(json)).toEqual(fields);
     }
     // Exactly 4000 characters is fine (counted as a textarea counts them).
-    await expectStatus(await context.request("/api/reviews", { as: cat, json: { text: "é".repeat(4000) } }), 202);
+    await expectStatus(
+      await context.request("/api/reviews", { as: cat, json: { text: "é".repeat(4000) } }),
+      202,
+    );
   });
 
   it("answers 403 phone_required before a phone is shared, after validating the body", async () => {
@@ -127,7 +133,10 @@ describe("POST /api/reviews and GET /api/reviews", () => {
   it(`allows ${reviewsPerHourLimit} reviews an hour, then answers 429 with Retry-After, before reading the body`, async () => {
     const eve = await withPhone(8007);
     for (let index = 1; index <= reviewsPerHourLimit; index++) {
-      await expectStatus(await context.request("/api/reviews", { as: eve, json: { text: `Review ${index}` } }), 202);
+      await expectStatus(
+        await context.request("/api/reviews", { as: eve, json: { text: `Review ${index}` } }),
+        202,
+      );
     }
     const limited = await context.request("/api/reviews", { as: eve, json: { text: "One more" } });
     const body = await expectStatus<ErrorBody>(limited, 429);
@@ -147,7 +156,9 @@ describe("POST /api/reviews and GET /api/reviews", () => {
     expect(huge.status).toBe(429);
     // ...but after authentication.
     expect((await context.request("/api/reviews", { json: { text: "x" } })).status).toBe(401);
-    expect(await context.database.db.$count(reviews, eq(reviews.telegramUserId, eve.id))).toBe(reviewsPerHourLimit);
+    expect(await context.database.db.$count(reviews, eq(reviews.telegramUserId, eve.id))).toBe(
+      reviewsPerHourLimit,
+    );
 
     // Reviews older than an hour stop counting.
     await context.database.db
@@ -168,7 +179,9 @@ describe("POST /api/reviews and GET /api/reviews", () => {
     );
     expect(statuses.filter((status) => status === 202)).toHaveLength(reviewsPerHourLimit);
     expect(statuses.filter((status) => status === 429)).toHaveLength(12 - reviewsPerHourLimit);
-    expect(await context.database.db.$count(reviews, eq(reviews.telegramUserId, fay.id))).toBe(reviewsPerHourLimit);
+    expect(await context.database.db.$count(reviews, eq(reviews.telegramUserId, fay.id))).toBe(
+      reviewsPerHourLimit,
+    );
   });
 
   it("lists the guest's own reviews, newest first, with delivery and answers", async () => {
@@ -178,7 +191,10 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       await context.request("/api/reviews", { as: gus, json: { text: "First", rating: 3 } }),
       202,
     );
-    await expectStatus(await context.request("/api/reviews", { as: other, json: { text: "Not yours" } }), 202);
+    await expectStatus(
+      await context.request("/api/reviews", { as: other, json: { text: "Not yours" } }),
+      202,
+    );
     const second = await expectStatus<{ id: string }>(
       await context.request("/api/reviews", { as: gus, json: { text: "Second" } }),
       202,
@@ -208,7 +224,13 @@ describe("POST /api/reviews and GET /api/reviews", () => {
 
     const listed = await expectStatus<ReviewsBody>(await context.request("/api/reviews", { as: gus }), 200);
     expect(listed.reviews.map((review) => review.id)).toEqual([second.id, first.id]);
-    expect(listed.reviews[0]).toMatchObject({ text: "Second", rating: null, delivered: false, answered: false, replies: [] });
+    expect(listed.reviews[0]).toMatchObject({
+      text: "Second",
+      rating: null,
+      delivered: false,
+      answered: false,
+      replies: [],
+    });
     expect(listed.reviews[1]).toMatchObject({
       text: "First",
       rating: 3,
@@ -219,7 +241,10 @@ describe("POST /api/reviews and GET /api/reviews", () => {
         { author: "guest", text: "You are welcome" },
       ],
     });
-    const none = await expectStatus<ReviewsBody>(await context.request("/api/reviews", { as: guest(8011) }), 200);
+    const none = await expectStatus<ReviewsBody>(
+      await context.request("/api/reviews", { as: guest(8011) }),
+      200,
+    );
     expect(none.reviews).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ const hourMs = 60 * 60 * 1000;
  * Throws `429 too_many_requests` (with `Retry-After`) when the guest has sent the limit of reviews
  * within the last hour. Counted in the database, so it holds across server processes and restarts.
  */
-export async function assertWithinReviewLimit(db: DatabaseOrTransaction, telegramUserId: number): Promise<void> {
+export async function assertWithinReviewLimit(
+  db: DatabaseOrTransaction,
+  telegramUserId: number,
+): Promise<void> {
   const recent = await db
     .select({
       // When this review stops counting, in whole seconds from now (the database's clock).
@@ -119,6 +122,7 @@ export async function listGuestReviews(db: Database, telegramUserId: number): Pr
   if (rows.length === 0) return [];
   const replies = await db
     .select({
+      id: reviewReplies.id,
       reviewId: reviewReplies.reviewId,
       author: reviewReplies.author,
       text: reviewReplies.text,
@@ -142,6 +146,7 @@ export async function listGuestReviews(db: Database, telegramUserId: number): Pr
       delivered: row.deliveredAt !== null,
       answered: conversation.some((reply) => reply.author === "manager"),
       replies: conversation.map((reply) => ({
+        id: reply.id,
         author: reply.author,
         text: reply.text,
         at: reply.createdAt.toISOString(),
@@ -205,4 +210,3 @@ export async function countUndeliveredReviews(db: Database): Promise<number> {
     .where(sql`${reviews.deliveredAt} is null`);
   return Number(row?.count ?? 0);
 }
-

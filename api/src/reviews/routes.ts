@@ -1,4 +1,8 @@
-import { type GuestReviewsResponse, type ReviewAcceptedResponse, reviewRequestSchema } from "@guestcard/shared";
+import {
+  type GuestReviewsResponse,
+  type ReviewAcceptedResponse,
+  reviewRequestSchema,
+} from "@guestcard/shared";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Database } from "../db/client";
@@ -19,7 +23,9 @@ export function reviewRoutes(deps: { db: Database; onReviewStored?: () => void }
 
   return new Hono<{ Variables: GuestVariables }>()
     .get("/", async (c) => {
-      const body: GuestReviewsResponse = { reviews: await listGuestReviews(deps.db, c.get("launch").user.id) };
+      const body: GuestReviewsResponse = {
+        reviews: await listGuestReviews(deps.db, c.get("launch").user.id),
+      };
       return c.json(body, 200);
     })
     .post("/", rateLimit, jsonBody(reviewRequestSchema), async (c) => {

@@ -36,7 +36,8 @@ describe("manager settings", () => {
   });
   afterAll(() => context.close());
 
-  const put = (json: unknown) => context.request("/api/manager/settings", { as: manager, method: "PUT", json });
+  const put = (json: unknown) =>
+    context.request("/api/manager/settings", { as: manager, method: "PUT", json });
   const issueCard = async () =>
     expectStatus<{ ttlSeconds: number; issuedAt: string; expiresAt: string }>(
       await context.request("/api/card", { as: cardHolder, method: "POST" }),
@@ -44,8 +45,15 @@ describe("manager settings", () => {
     );
 
   it("starts from the environment's defaults", async () => {
-    const settings = await expectStatus<Settings>(await context.request("/api/manager/settings", { as: manager }), 200);
-    expect(settings).toEqual({ cardTtlSeconds: 300, miniAppShortName: "loyalty", restaurantName: "Trattoria" });
+    const settings = await expectStatus<Settings>(
+      await context.request("/api/manager/settings", { as: manager }),
+      200,
+    );
+    expect(settings).toEqual({
+      cardTtlSeconds: 300,
+      miniAppShortName: "loyalty",
+      restaurantName: "Trattoria",
+    });
   });
 
   it("changes the lifetime of the next card issued", async () => {
@@ -60,7 +68,11 @@ describe("manager settings", () => {
   it("saves only what is given and keeps the rest", async () => {
     await expectStatus(await put({ cardTtlSeconds: 600 }), 200);
     const saved = await expectStatus<Settings>(await put({ restaurantName: "  Osteria Nuova " }), 200);
-    expect(saved).toEqual({ cardTtlSeconds: 600, miniAppShortName: "loyalty", restaurantName: "Osteria Nuova" });
+    expect(saved).toEqual({
+      cardTtlSeconds: 600,
+      miniAppShortName: "loyalty",
+      restaurantName: "Osteria Nuova",
+    });
     // What the bot reads for its texts, straight from the database.
     expect((await readSettings(context.database.db, context.config)).restaurantName).toBe("Osteria Nuova");
   });
@@ -85,6 +97,8 @@ describe("manager settings", () => {
 
   it("accepts the edges of the lifetime range: 30 seconds and 24 hours", async () => {
     expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 30 }), 200)).cardTtlSeconds).toBe(30);
-    expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 86_400 }), 200)).cardTtlSeconds).toBe(86_400);
+    expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 86_400 }), 200)).cardTtlSeconds).toBe(
+      86_400,
+    );
   });
 });

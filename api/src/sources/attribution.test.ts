@@ -1,8 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
+import {
+  contactUpdate,
+  deliver,
+  startUpdate,
+  telegramUser,
+  webhookEnvironment,
+} from "../../test/telegram-updates";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
-import { contactUpdate, deliver, startUpdate, telegramUser, webhookEnvironment } from "../../test/telegram-updates";
 import { telegramUsers } from "../db/schema";
 import { recordSourceEvent, sourceEventsOf } from "./attribution";
 
@@ -14,12 +20,17 @@ describe("attribution: first touch wins, each step once", () => {
 
   beforeAll(async () => {
     fake = await startFakeBotApi();
-    context = await createTestContext(webhookEnvironment(fake.apiRoot, { ADMIN_TELEGRAM_IDS: String(manager.id) }));
+    context = await createTestContext(
+      webhookEnvironment(fake.apiRoot, { ADMIN_TELEGRAM_IDS: String(manager.id) }),
+    );
     for (const [name, code] of [
       ["Table tents", "tents"],
       ["Receipts", "receipts"],
     ]) {
-      await expectStatus(await context.request("/api/manager/sources", { as: manager, json: { name, code } }), 201);
+      await expectStatus(
+        await context.request("/api/manager/sources", { as: manager, json: { name, code } }),
+        201,
+      );
     }
   });
   afterAll(async () => {
@@ -83,10 +94,17 @@ describe("attribution: first touch wins, each step once", () => {
 
   it("still attributes to an archived source: its printed codes are still out there", async () => {
     const { source } = await expectStatus<{ source: { id: number } }>(
-      await context.request("/api/manager/sources", { as: manager, json: { name: "Old poster", code: "old_poster" } }),
+      await context.request("/api/manager/sources", {
+        as: manager,
+        json: { name: "Old poster", code: "old_poster" },
+      }),
       201,
     );
-    await context.request(`/api/manager/sources/${source.id}`, { as: manager, method: "PATCH", json: { archived: true } });
+    await context.request(`/api/manager/sources/${source.id}`, {
+      as: manager,
+      method: "PATCH",
+      json: { archived: true },
+    });
     const user = telegramUser(9_508);
     await deliver(context, startUpdate(user, "old_poster"));
     expect(await events(user.id)).toEqual(["started@old_poster"]);
@@ -94,7 +112,11 @@ describe("attribution: first touch wins, each step once", () => {
 
   it("records each step once however often it happens, concurrently too", async () => {
     const user = guest(9_509);
-    await Promise.all([openMiniApp(user, "tents"), openMiniApp(user, "receipts"), openMiniApp(user, "tents")]);
+    await Promise.all([
+      openMiniApp(user, "tents"),
+      openMiniApp(user, "receipts"),
+      openMiniApp(user, "tents"),
+    ]);
     const recorded = await events(user.id);
     expect(recorded).toHaveLength(1);
     expect(["started@tents", "started@receipts"]).toContain(recorded[0]);

@@ -2,8 +2,14 @@ import type { StatsResponse } from "@guestcard/shared";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
+import {
+  contactUpdate,
+  deliver,
+  startUpdate,
+  telegramUser,
+  webhookEnvironment,
+} from "../../test/telegram-updates";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
-import { contactUpdate, deliver, startUpdate, telegramUser, webhookEnvironment } from "../../test/telegram-updates";
 import { sourceEvents } from "../db/schema";
 import { periodStart } from "./funnel";
 
@@ -29,7 +35,10 @@ describe("the funnel per source", () => {
   const registerAndVisit = async (id: number) => {
     const user = guest(id);
     await expectStatus(await context.request("/api/registration", { as: user, json: registrationForm }), 201);
-    const card = await expectStatus<{ code: string }>(await context.request("/api/card", { as: user, method: "POST" }), 201);
+    const card = await expectStatus<{ code: string }>(
+      await context.request("/api/card", { as: user, method: "POST" }),
+      201,
+    );
     await expectStatus(
       await context.request("/api/pos/identify", {
         json: { code: card.code },
@@ -50,7 +59,10 @@ describe("the funnel per source", () => {
       ["Receipts", "receipts"],
       ["Never used", "unused"],
     ]) {
-      await expectStatus(await context.request("/api/manager/sources", { as: manager, json: { name, code } }), 201);
+      await expectStatus(
+        await context.request("/api/manager/sources", { as: manager, json: { name, code } }),
+        201,
+      );
     }
     await expectStatus(
       await context.request("/api/manager/accounts/import", {
@@ -109,8 +121,14 @@ describe("the funnel per source", () => {
   it("counts only what happened within the period", async () => {
     // Move guest 2's events 10 days back and guest 3's 40 days back.
     const db = context.database.db;
-    await db.update(sourceEvents).set({ at: sql`now() - interval '10 days'` }).where(eq(sourceEvents.telegramUserId, 9_602));
-    await db.update(sourceEvents).set({ at: sql`now() - interval '40 days'` }).where(eq(sourceEvents.telegramUserId, 9_603));
+    await db
+      .update(sourceEvents)
+      .set({ at: sql`now() - interval '10 days'` })
+      .where(eq(sourceEvents.telegramUserId, 9_602));
+    await db
+      .update(sourceEvents)
+      .set({ at: sql`now() - interval '40 days'` })
+      .where(eq(sourceEvents.telegramUserId, 9_603));
 
     const week = await stats("period=7d");
     const month = await stats("period=30d");
@@ -133,7 +151,10 @@ describe("the funnel per source", () => {
     expect(periodStart("today", now, -300)?.toISOString()).toBe("2025-03-10T05:00:00.000Z");
 
     const db = context.database.db;
-    await db.update(sourceEvents).set({ at: sql`now() - interval '2 days'` }).where(eq(sourceEvents.telegramUserId, 9_605));
+    await db
+      .update(sourceEvents)
+      .set({ at: sql`now() - interval '2 days'` })
+      .where(eq(sourceEvents.telegramUserId, 9_605));
     const today = await stats("period=today&utcOffsetMinutes=0");
     expect(countsOf(today, "tents")?.started).toBe(1);
   });
@@ -142,18 +163,23 @@ describe("the funnel per source", () => {
     const response = await context.request("/api/manager/stats?period=all&format=csv", { as: manager });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="guestcard-funnel-all-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="guestcard-funnel-all-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = (await response.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe(
       "source_code,source_name,started,phone_shared,registered,first_visit,phone_shared_of_started_pct,registered_of_phone_shared_pct,first_visit_of_registered_pct,first_visit_of_started_pct",
     );
-    expect(lines).toContain('tents,Table tents,3,2,1,1,66.7,50.0,100.0,33.3');
+    expect(lines).toContain("tents,Table tents,3,2,1,1,66.7,50.0,100.0,33.3");
     expect(lines.at(-1)).toBe(",Total,5,3,2,1,60.0,66.7,50.0,20.0");
   });
 
   it("quotes names with commas and defuses names a spreadsheet would run as formulas", async () => {
     await expectStatus(
-      await context.request("/api/manager/sources", { as: manager, json: { name: '=HYPERLINK("x"), evil', code: "evil" } }),
+      await context.request("/api/manager/sources", {
+        as: manager,
+        json: { name: '=HYPERLINK("x"), evil', code: "evil" },
+      }),
       201,
     );
     const text = await (await context.request("/api/manager/stats?format=csv", { as: manager })).text();

@@ -72,6 +72,7 @@ export function funnelRoutes(deps: { db: Database }) {
 /** Route ids are serial integers; anything else names no source. */
 function sourceId(param: string): number {
   const id = Number(param);
-  if (!/^\d{1,9}$/.test(param) || !Number.isSafeInteger(id)) throw new ApiError("not_found", "There is no such source.");
+  if (!/^\d{1,9}$/.test(param) || !Number.isSafeInteger(id))
+    throw new ApiError("not_found", "There is no such source.");
   return id;
 }

@@ -69,7 +69,10 @@ describe("acquisition sources", () => {
   it("generates a code when none is given: unique, and valid for /start and startapp", async () => {
     const codes = new Set<string>();
     for (let index = 0; index < 20; index += 1) {
-      const { source } = await expectStatus<{ source: Source }>(await create({ name: `Flyer ${index}` }), 201);
+      const { source } = await expectStatus<{ source: Source }>(
+        await create({ name: `Flyer ${index}` }),
+        201,
+      );
       expect(source.code).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{7}$/);
       codes.add(source.code);
     }
@@ -104,8 +107,14 @@ describe("acquisition sources", () => {
   });
 
   it("renames, archives and restores a source; the code stays", async () => {
-    const { source } = await expectStatus<{ source: Source }>(await create({ name: "Menu", code: "menu" }), 201);
-    const renamed = await expectStatus<{ source: Source }>(await patch(source.id, { name: "Menu, back page" }), 200);
+    const { source } = await expectStatus<{ source: Source }>(
+      await create({ name: "Menu", code: "menu" }),
+      201,
+    );
+    const renamed = await expectStatus<{ source: Source }>(
+      await patch(source.id, { name: "Menu, back page" }),
+      200,
+    );
     expect(renamed.source).toMatchObject({ name: "Menu, back page", code: "menu", archivedAt: null });
 
     const archived = await expectStatus<{ source: Source }>(await patch(source.id, { archived: true }), 200);
@@ -129,8 +138,12 @@ describe("acquisition sources", () => {
   });
 
   it("answers 404 for a source that does not exist, and 422 for a bad update", async () => {
-    expect((await expectStatus<ErrorBody>(await patch(999_999, { name: "X" }), 404)).error.code).toBe("not_found");
-    expect((await expectStatus<ErrorBody>(await patch("abc", { name: "X" }), 404)).error.code).toBe("not_found");
+    expect((await expectStatus<ErrorBody>(await patch(999_999, { name: "X" }), 404)).error.code).toBe(
+      "not_found",
+    );
+    expect((await expectStatus<ErrorBody>(await patch("abc", { name: "X" }), 404)).error.code).toBe(
+      "not_found",
+    );
     const { sources } = await list();
     const body = await expectStatus<ErrorBody>(await patch(sources[0]?.id ?? 1, { archived: "yes" }), 422);
     expect(body.error.fields).toHaveProperty("archived");
@@ -138,7 +151,11 @@ describe("acquisition sources", () => {
 
   it("builds the Mini App links from the short name setting", async () => {
     await expectStatus(
-      await context.request("/api/manager/settings", { as: manager, method: "PUT", json: { miniAppShortName: "loyalty" } }),
+      await context.request("/api/manager/settings", {
+        as: manager,
+        method: "PUT",
+        json: { miniAppShortName: "loyalty" },
+      }),
       200,
     );
     const menu = (await list()).sources.find((each) => each.code === "receipts");

@@ -39,7 +39,11 @@ export async function listSources(db: Database): Promise<SourceRow[]> {
   return db
     .select()
     .from(sources)
-    .orderBy(sql`${sources.code} = ${defaultSourceCode} desc`, sql`${sources.archivedAt} is not null`, asc(sources.id))
+    .orderBy(
+      sql`${sources.code} = ${defaultSourceCode} desc`,
+      sql`${sources.archivedAt} is not null`,
+      asc(sources.id),
+    )
     .then((rows) => rows);
 }
 
@@ -59,9 +63,13 @@ export async function createSource(db: Database, input: CreateSourceRequest): Pr
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (chosen !== undefined) {
-        throw new ApiError("conflict", `A source with the code "${chosen}" already exists; choose another code.`, {
-          code: "already used by another source",
-        });
+        throw new ApiError(
+          "conflict",
+          `A source with the code "${chosen}" already exists; choose another code.`,
+          {
+            code: "already used by another source",
+          },
+        );
       }
     }
   }
@@ -73,7 +81,10 @@ export async function updateSource(db: Database, id: number, input: UpdateSource
   const [existing] = await db.select().from(sources).where(eq(sources.id, id));
   if (!existing) throw new ApiError("not_found", "There is no such source.");
   if (input.archived === true && existing.code === defaultSourceCode) {
-    throw new ApiError("conflict", "The plain bot link's source cannot be archived: every guest without a code counts there.");
+    throw new ApiError(
+      "conflict",
+      "The plain bot link's source cannot be archived: every guest without a code counts there.",
+    );
   }
   const changes: Partial<typeof sources.$inferInsert> = {};
   if (input.name !== undefined) changes.name = input.name;

@@ -4,7 +4,7 @@ import { escapeHtml } from "./html";
 import { htmlMessageParts, splitEscapedText, telegramTextLimit } from "./message-parts";
 
 /** The text Telegram shows for an HTML message body of ours: entities decoded. */
-function unescape(html: string): string {
+function decodeEntities(html: string): string {
   return html
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -24,7 +24,10 @@ describe("splitEscapedText", () => {
   it("loses no character, keeps the order, and fits every escaped piece in its budget", () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom("a", " ", "\n", "&", "<", '"', "é", "😀", "👍🏽", ".", "x"), maxLength: 600 }),
+        fc.string({
+          unit: fc.constantFrom("a", " ", "\n", "&", "<", '"', "é", "😀", "👍🏽", ".", "x"),
+          maxLength: 600,
+        }),
         fc.integer({ min: 12, max: 80 }),
         fc.integer({ min: 12, max: 80 }),
         (text, first, rest) => {
@@ -48,7 +51,9 @@ describe("splitEscapedText", () => {
 
   it("prefers a paragraph break, then a line break, then a sentence end, then a space", () => {
     const budget = { first: 40, rest: 40 };
-    expect(splitEscapedText(`${"a".repeat(25)}\n\n${"b".repeat(25)}`, budget)[0]).toBe(`${"a".repeat(25)}\n\n`);
+    expect(splitEscapedText(`${"a".repeat(25)}\n\n${"b".repeat(25)}`, budget)[0]).toBe(
+      `${"a".repeat(25)}\n\n`,
+    );
     expect(splitEscapedText(`${"a".repeat(25)}\n${"b".repeat(25)}`, budget)[0]).toBe(`${"a".repeat(25)}\n`);
     expect(splitEscapedText("Aaaa aaaa aaaa aaaa aaaa. Bbbb bbbb bbbb cccc", budget)[0]).toBe(
       "Aaaa aaaa aaaa aaaa aaaa. ",
@@ -87,7 +92,7 @@ describe("htmlMessageParts", () => {
       expect(part.startsWith(`<b>Review</b> (${index + 1}/${parts.length})\n\n`)).toBe(true);
       const piece = part.slice(part.indexOf("\n\n") + 2);
       expect(piece).toMatch(wholeEntities);
-      rebuilt += unescape(piece);
+      rebuilt += decodeEntities(piece);
     });
     expect(rebuilt).toBe(body);
   });

@@ -45,7 +45,7 @@ export function ManagerFunnelScreen() {
           ClientResponse<StatsResponse, 200, "json">
         >,
       ),
-    [api, request, period],
+    period,
   );
 
   const downloadCsv = async () => {
@@ -59,7 +59,13 @@ export function ManagerFunnelScreen() {
       <div className="segmented period-picker" role="radiogroup">
         {statsPeriods.map((value) => (
           <label key={value} className="segment">
-            <input type="radio" name="period" value={value} checked={period === value} onChange={() => setPeriod(value)} />
+            <input
+              type="radio"
+              name="period"
+              value={value}
+              checked={period === value}
+              onChange={() => setPeriod(value)}
+            />
             <span>{texts[periodLabels[value]] as string}</span>
           </label>
         ))}
@@ -106,7 +112,9 @@ function FunnelBars({ row, texts, testId }: { row: FunnelRow; texts: ManagerText
             <span className="funnel-track">
               <span className="funnel-bar" style={{ width: `${(count / widest) * 100}%` }} />
             </span>
-            {conversion !== null && <span className="funnel-conversion">{texts.ofPrevious(percent.format(conversion))}</span>}
+            {conversion !== null && (
+              <span className="funnel-conversion">{texts.ofPrevious(percent.format(conversion))}</span>
+            )}
           </li>
         );
       })}

@@ -1,5 +1,5 @@
 import { type GuestImportResponse, guestImportMaxBytes } from "@guestcard/shared";
-import { type ClientResponse } from "hono/client";
+import type { ClientResponse } from "hono/client";
 import { useState } from "react";
 import { ApiFailure } from "../api";
 import { Field, Notice, Page, Section } from "../components/layout";
@@ -68,16 +68,27 @@ export function ManagerImportScreen() {
       {result && (
         <>
           <Section>
-            <Field label={texts.created} value={<span data-testid="import-created">{number(result.created)}</span>} />
-            <Field label={texts.skipped} value={<span data-testid="import-skipped">{number(result.skipped)}</span>} />
-            <Field label={texts.errors} value={<span data-testid="import-errors">{number(result.errors.length)}</span>} />
+            <Field
+              label={texts.created}
+              value={<span data-testid="import-created">{number(result.created)}</span>}
+            />
+            <Field
+              label={texts.skipped}
+              value={<span data-testid="import-skipped">{number(result.skipped)}</span>}
+            />
+            <Field
+              label={texts.errors}
+              value={<span data-testid="import-errors">{number(result.errors.length)}</span>}
+            />
           </Section>
           {result.errors.length > 0 && (
             <Section header={texts.errors}>
               {result.errors.slice(0, errorsShown).map((error) => (
                 <Field key={error.line} label={texts.line(error.line)} value={error.message} />
               ))}
-              {result.errors.length > errorsShown && <p className="section-footer">… +{number(result.errors.length - errorsShown)}</p>}
+              {result.errors.length > errorsShown && (
+                <p className="section-footer">… +{number(result.errors.length - errorsShown)}</p>
+              )}
             </Section>
           )}
         </>

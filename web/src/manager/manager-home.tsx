@@ -11,16 +11,13 @@ export function ManagerScreen() {
   const { api, request } = useSession();
   const texts = useManagerTexts();
   const { navigate } = useNavigation();
-  const { loaded } = useLoad(
-    async () => {
-      const [sources, settings] = await Promise.all([
-        request(api.manager.sources.$get()),
-        request(api.manager.settings.$get()),
-      ]);
-      return { bot: sources.bot, restaurantName: settings.restaurantName };
-    },
-    [api, request],
-  );
+  const { loaded } = useLoad(async () => {
+    const [sources, settings] = await Promise.all([
+      request(api.manager.sources.$get()),
+      request(api.manager.settings.$get()),
+    ]);
+    return { bot: sources.bot, restaurantName: settings.restaurantName };
+  });
 
   return (
     <Page title={texts.title}>
@@ -35,10 +32,30 @@ export function ManagerScreen() {
         )}
       </Section>
       <Section>
-        <Cell icon={<Icon name="qr" />} title={texts.sources} hint={texts.sourcesHint} onClick={() => navigate("manager-sources")} />
-        <Cell icon={<Icon name="chart" />} title={texts.funnel} hint={texts.funnelHint} onClick={() => navigate("manager-funnel")} />
-        <Cell icon={<Icon name="card" />} title={texts.settings} hint={texts.settingsHint} onClick={() => navigate("manager-settings")} />
-        <Cell icon={<Icon name="review" />} title={texts.importTitle} hint={texts.importHint} onClick={() => navigate("manager-import")} />
+        <Cell
+          icon={<Icon name="qr" />}
+          title={texts.sources}
+          hint={texts.sourcesHint}
+          onClick={() => navigate("manager-sources")}
+        />
+        <Cell
+          icon={<Icon name="chart" />}
+          title={texts.funnel}
+          hint={texts.funnelHint}
+          onClick={() => navigate("manager-funnel")}
+        />
+        <Cell
+          icon={<Icon name="card" />}
+          title={texts.settings}
+          hint={texts.settingsHint}
+          onClick={() => navigate("manager-settings")}
+        />
+        <Cell
+          icon={<Icon name="review" />}
+          title={texts.importTitle}
+          hint={texts.importHint}
+          onClick={() => navigate("manager-import")}
+        />
       </Section>
     </Page>
   );

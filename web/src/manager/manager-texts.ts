@@ -40,6 +40,7 @@ const en = {
   restore: "Restore",
   archivedOn: (date: string) => `Archived on ${date}`,
   cannotArchiveDefault: "The plain bot link counts every guest who came without a code: it stays.",
+  demoTry: "Try it: open the demo as a guest who came through this source",
 
   periodToday: "Today",
   period7d: "7 days",
@@ -78,7 +79,7 @@ const en = {
 export type ManagerTexts = typeof en;
 
 const ru: ManagerTexts = {
-  title: "Для менеджера",
+  title: "Для управляющих",
   botLinkTitle: "Ссылка на бота",
   botLinkText: "Напечатайте этот QR-код на столах, в меню и на чеках: он открывает бота.",
   sources: "Источники",
@@ -113,6 +114,7 @@ const ru: ManagerTexts = {
   restore: "Вернуть",
   archivedOn: (date: string) => `В архиве с ${date}`,
   cannotArchiveDefault: "Обычная ссылка считает всех гостей, пришедших без кода: её нельзя убрать в архив.",
+  demoTry: "Попробовать: открыть демо как гость, пришедший через этот источник",
 
   periodToday: "Сегодня",
   period7d: "7 дней",
@@ -128,7 +130,8 @@ const ru: ManagerTexts = {
   noGuestsYet: "За этот период никого.",
 
   cardTtl: "Срок действия карты",
-  cardTtlHint: "Сколько работают QR-код и PIN: от 30 секунд до 24 часов. Действует для следующей выданной карты.",
+  cardTtlHint:
+    "Сколько работают QR-код и PIN: от 30 секунд до 24 часов. Действует для следующей выданной карты.",
   seconds: "секунд",
   miniAppShortName: "Короткое имя Mini App",
   miniAppShortNameHint: "Короткое имя приложения в BotFather: «app» в t.me/bot/app.",

@@ -40,10 +40,20 @@ export function QrPoster({ link, name, fileCode }: { link: string; name: string;
       />
       <figcaption className="qr-poster-name">{name}</figcaption>
       <div className="qr-poster-actions">
-        <button type="button" className="button button-small" onClick={() => void download("svg")} data-download="svg">
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void download("svg")}
+          data-download="svg"
+        >
           {texts.downloadSvg}
         </button>
-        <button type="button" className="button button-small" onClick={() => void download("png")} data-download="png">
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void download("png")}
+          data-download="png"
+        >
           {texts.downloadPng}
         </button>
       </div>

@@ -25,7 +25,7 @@ const toForm = (settings: Settings): Form => ({
 export function ManagerSettingsScreen() {
   const { api, request } = useSession();
   const texts = useManagerTexts();
-  const { loaded } = useLoad(() => request(api.manager.settings.$get()), [api, request]);
+  const { loaded } = useLoad(() => request(api.manager.settings.$get()));
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<{ tone: "success" | "error"; text: string } | null>(null);
@@ -70,7 +70,12 @@ export function ManagerSettingsScreen() {
   if (loaded.state === "failed" || !form) {
     return <Notice tone="error">{loaded.state === "failed" ? loaded.failure.message : texts.failed}</Notice>;
   }
-  const field = (name: keyof Form, label: string, hint: string, attributes: React.InputHTMLAttributes<HTMLInputElement>) => (
+  const field = (
+    name: keyof Form,
+    label: string,
+    hint: string,
+    attributes: React.InputHTMLAttributes<HTMLInputElement>,
+  ) => (
     <Section footer={hint}>
       <label className="input-cell" data-invalid={errors[name] ? "" : undefined}>
         <span className="input-label">{label}</span>

@@ -1,4 +1,4 @@
-import { updateSourceRequestSchema, issuesToFields, type Source } from "@guestcard/shared";
+import { issuesToFields, type Source, updateSourceRequestSchema } from "@guestcard/shared";
 import { useState } from "react";
 import { ApiFailure } from "../api";
 import { Loading, Notice, Page, Section } from "../components/layout";
@@ -13,17 +13,14 @@ import "./manager.css";
 
 /** One source: its two links with copy buttons, its printable QR code, rename and archive. */
 export function ManagerSourceScreen() {
-  const { api, request } = useSession();
+  const { api, request, me } = useSession();
   const texts = useManagerTexts();
   const guestTexts = useTexts();
   const id = openedSource();
-  const { loaded, setData } = useLoad(
-    async () => {
-      const { sources } = await request(api.manager.sources.$get());
-      return sources.find((source) => source.id === id) ?? null;
-    },
-    [api, request, id],
-  );
+  const { loaded, setData } = useLoad(async () => {
+    const { sources } = await request(api.manager.sources.$get());
+    return sources.find((source) => source.id === id) ?? null;
+  }, String(id));
   const [name, setName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -42,7 +39,9 @@ export function ManagerSourceScreen() {
     setSaving(true);
     setError(null);
     try {
-      const updated = await request(api.manager.sources[":id"].$patch({ param: { id: String(source?.id) }, json: parsed.data }));
+      const updated = await request(
+        api.manager.sources[":id"].$patch({ param: { id: String(source?.id) }, json: parsed.data }),
+      );
       setData(updated.source as Source);
       setName(null);
       haptic.success();
@@ -57,7 +56,10 @@ export function ManagerSourceScreen() {
 
   const editing = name !== null;
   return (
-    <Page title={source.name} intro={source.archivedAt ? texts.archivedOn(formatDate(guestTexts, source.archivedAt)) : undefined}>
+    <Page
+      title={source.name}
+      intro={source.archivedAt ? texts.archivedOn(formatDate(guestTexts, source.archivedAt)) : undefined}
+    >
       <Section>
         <CopyableLink label={texts.botLinkLabel} link={source.links.bot} />
         <CopyableLink label={texts.miniAppLinkLabel} link={source.links.miniApp} />
@@ -76,7 +78,12 @@ export function ManagerSourceScreen() {
           >
             <label className="input-cell">
               <span className="input-label">{texts.sourceName}</span>
-              <input name="name" value={name} maxLength={120} onChange={(event) => setName(event.target.value)} />
+              <input
+                name="name"
+                value={name}
+                maxLength={120}
+                onChange={(event) => setName(event.target.value)}
+              />
             </label>
             <button type="submit" className="button button-small" disabled={saving}>
               {texts.save}
@@ -99,6 +106,12 @@ export function ManagerSourceScreen() {
         )}
       </Section>
       {source.isDefault && <Notice>{texts.cannotArchiveDefault}</Notice>}
+      {me.demo && !source.isDefault && (
+        // No Telegram in the demo: the launcher opens the Mini App with this code as `start_param`.
+        <a className="button button-plain" href={`/demo?${new URLSearchParams({ startapp: source.code })}`}>
+          {texts.demoTry}
+        </a>
+      )}
       {error && <Notice tone="error">{error}</Notice>}
     </Page>
   );

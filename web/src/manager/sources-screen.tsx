@@ -16,7 +16,7 @@ export function ManagerSourcesScreen() {
   const { api, request } = useSession();
   const texts = useManagerTexts();
   const { navigate } = useNavigation();
-  const { loaded, reload } = useLoad(() => request(api.manager.sources.$get()), [api, request]);
+  const { loaded, reload } = useLoad(() => request(api.manager.sources.$get()));
   const [name, setName] = useState("");
   const [code, setCode] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -55,7 +55,12 @@ export function ManagerSourcesScreen() {
     }
   }
 
-  useMainButton({ text: texts.create, onClick: () => void create(), loading: saving, enabled: name.trim() !== "" });
+  useMainButton({
+    text: texts.create,
+    onClick: () => void create(),
+    loading: saving,
+    enabled: name.trim() !== "",
+  });
 
   const sources = loaded.state === "ready" ? loaded.data.sources : [];
   const active = sources.filter((source) => source.archivedAt === null);
@@ -122,7 +127,15 @@ export function ManagerSourcesScreen() {
   );
 }
 
-function SourceCell({ source, texts, onOpen }: { source: Source; texts: ManagerTexts; onOpen: (source: Source) => void }) {
+function SourceCell({
+  source,
+  texts,
+  onOpen,
+}: {
+  source: Source;
+  texts: ManagerTexts;
+  onOpen: (source: Source) => void;
+}) {
   return (
     <Cell
       title={source.name}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiFailure } from "../api";
 
 export type Loaded<T> =
@@ -6,20 +6,26 @@ export type Loaded<T> =
   | { state: "ready"; data: T }
   | { state: "failed"; failure: ApiFailure };
 
-/** Loads data for a screen; `reload` asks again (after a change, or a retry). */
-export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]) {
+/**
+ * Loads data for a screen, again whenever `key` changes (a period, a source id); `reload` asks
+ * again after a change. The newest `load` is used, so callers may pass an inline function.
+ */
+export function useLoad<T>(load: () => Promise<T>, key = "") {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: "loading" });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
+  const latest = useRef(load);
+  latest.current = load;
   const reload = useCallback(async () => {
     try {
-      setLoaded({ state: "ready", data: await load() });
+      setLoaded({ state: "ready", data: await latest.current() });
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       setLoaded({ state: "failed", failure: error });
     }
-  }, dependencies);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is what asks for a new load
   useEffect(() => {
     void reload();
-  }, [reload]);
-  return { loaded, reload, setData: (data: T) => setLoaded({ state: "ready", data }) };
+  }, [reload, key]);
+  const setData = useCallback((data: T) => setLoaded({ state: "ready", data }), []);
+  return { loaded, reload, setData };
 }

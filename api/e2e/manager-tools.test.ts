@@ -1,0 +1,243 @@
+// The manager's tools end to end: the real server (`src/main.ts`) with its bot polling a fake Bot API,
+// the built web app in Debian's Chromium, and the till's POS API. A manager creates a source and
+// downloads its QR code (decoded by zbarimg, an independent decoder, to exactly the link); a guest
+// starts the bot through that link, registers and is identified at the till; the funnel then shows
+// one guest at every step. Screenshots go to artifacts/screenshots/.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StatsResponse } from "@guestcard/shared";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
+import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
+import { type ServerProcess, startServer } from "../test/server-process";
+import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
+import { testBotToken } from "../test/test-app";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
+const webBuild = join(repositoryRoot, "web", "dist", "index.html");
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+const botUsername = "trattoria_e2e_bot";
+const posSecret = "e2e-till-secret-123";
+const manager: LaunchUser = { id: 77_001, firstName: "Maria", lastName: "Manager", languageCode: "en" };
+const newGuest: LaunchUser = { id: 77_002, firstName: "Gleb", lastName: "Guest", languageCode: "en" };
+
+/** zbarimg prints each symbol it finds as `QR-Code:<text>`; --raw leaves just the text. */
+function decodeQr(pngFile: string): string {
+  return execFileSync("zbarimg", ["-q", "--raw", pngFile], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}
+
+describe("manager tools in a real browser (e2e)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-manager-"));
+  const downloads = mkdtempSync(join(tmpdir(), "guestcard-e2e-downloads-"));
+  let server: ServerProcess;
+  let fake: FakeBotApi;
+  let browser: Browser;
+  let page: Page;
+
+  const api = (
+    path: string,
+    init: { as?: LaunchUser; json?: unknown; method?: string; headers?: Record<string, string> } = {},
+  ) =>
+    fetch(`${server.url}${path}`, {
+      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      headers: {
+        ...(init.as ? { authorization: `tma ${signInitData(init.as, testBotToken)}` } : {}),
+        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+        ...init.headers,
+      },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+
+  /** What the bot does for a real guest: /start (with a code), then their own contact. */
+  const throughTheBot = async (user: LaunchUser, code: string | undefined, phone: string) => {
+    const sent = () => fake.messagesTo(user.id).length;
+    const before = sent();
+    fake.pushUpdate(startUpdate(telegramUser(user.id, user.firstName), code));
+    await fake.waitFor(() => sent() > before, 10_000);
+    const afterStart = sent();
+    fake.pushUpdate(contactUpdate(telegramUser(user.id, user.firstName), phone));
+    await fake.waitFor(() => sent() > afterStart, 10_000);
+  };
+
+  const screenshot = (name: string) =>
+    page.screenshot({ path: join(screenshotDir, `manager-${name}.png`), fullPage: true });
+  const mainButton = () => page.locator(".browser-main button");
+
+  beforeAll(async () => {
+    if (!existsSync(webBuild))
+      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    mkdirSync(screenshotDir, { recursive: true });
+    fake = await startFakeBotApi({ username: botUsername });
+    [server, browser] = await Promise.all([
+      startServer({
+        DATA_DIR: dataDir,
+        BOT_TOKEN: testBotToken,
+        BOT_MODE: "polling",
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        ADMIN_TELEGRAM_IDS: String(manager.id),
+        POS_API_KEYS: `till-1:${posSecret}`,
+      }),
+      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+    ]);
+    // The manager is a guest of their own restaurant too: the Mini App's home leads to the tools.
+    await throughTheBot(manager, undefined, "+79990077001");
+    const registered = await api("/api/registration", {
+      as: manager,
+      json: { lastName: "Manager", firstName: "Maria", consents: { personalData: true } },
+    });
+    expect(registered.status, await registered.text()).toBe(201);
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const exitCode = await server?.stop("SIGTERM");
+    await fake?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(downloads, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+  });
+
+  it("creates a source, downloads its QR codes, and the funnel follows a guest through it", async () => {
+    await page.goto(`${server.url}/${launchFragment(signInitData(manager, testBotToken))}`);
+    await page.getByRole("button", { name: /Manager tools/ }).click();
+    await page.getByRole("heading", { name: "Manager tools" }).waitFor();
+    await page.getByText(`@${botUsername}`).waitFor();
+    await screenshot("home");
+
+    // The plain bot link's QR, from the manager home: the seed's first planned feature.
+    const botQr = await downloadQr("png", "bot-link");
+    expect(decodeQr(botQr)).toBe(`https://t.me/${botUsername}`);
+
+    await page.getByRole("button", { name: /Acquisition sources/ }).click();
+    await page.getByLabel("Name").fill("Table tents, Nevsky");
+    await page.getByLabel("Code").fill("tents nevsky");
+    await mainButton().click();
+    await page.getByText("1–64 Latin letters, digits, _ or - (no spaces)").waitFor();
+    await page.getByLabel("Code").fill("tents_nevsky");
+    await mainButton().click();
+    await page.getByRole("heading", { name: "Table tents, Nevsky" }).waitFor();
+    const botLink = `https://t.me/${botUsername}?start=tents_nevsky`;
+    await page.getByRole("link", { name: botLink }).waitFor();
+    await page.getByRole("link", { name: `https://t.me/${botUsername}/app?startapp=tents_nevsky` }).waitFor();
+    await screenshot("source");
+
+    const png = await downloadQr("png", "source");
+    expect(decodeQr(png)).toBe(botLink);
+    const svgFile = await downloadQr("svg", "source");
+    const svg = readFileSync(svgFile, "utf8");
+    expect(svg).toContain("Table tents, Nevsky");
+    expect(decodeQr(await renderSvg(svg))).toBe(botLink);
+
+    // A guest comes through the table tents, registers, and shows the card at the till.
+    await throughTheBot(newGuest, "tents_nevsky", "+79990077002");
+    expect(
+      (
+        await api("/api/registration", {
+          as: newGuest,
+          json: { lastName: "Guest", firstName: "Gleb", consents: { personalData: true } },
+        })
+      ).status,
+    ).toBe(201);
+    const card = (await (await api("/api/card", { as: newGuest, method: "POST" })).json()) as {
+      code: string;
+    };
+    const identified = await api("/api/pos/identify", {
+      json: { code: card.code },
+      headers: { authorization: `Bearer ${posSecret}` },
+    });
+    expect(identified.status, await identified.text()).toBe(200);
+
+    const stats = (await (
+      await api("/api/manager/stats?period=today", { as: manager })
+    ).json()) as StatsResponse;
+    expect(stats.sources.find((source) => source.code === "tents_nevsky")?.counts).toEqual({
+      started: 1,
+      phone_shared: 1,
+      registered: 1,
+      first_visit: 1,
+    });
+
+    // The funnel screen shows the same: one guest at every step of the table tents.
+    await page.locator(".browser-back").click();
+    await page.locator(".browser-back").click();
+    await page.getByRole("button", { name: /Funnel/ }).click();
+    const tents = page.getByTestId("funnel-tents_nevsky");
+    await tents.waitFor();
+    for (const step of ["started", "phone_shared", "registered", "first_visit"]) {
+      await expect.poll(() => tents.locator(`[data-step=${step}]`).getAttribute("data-count")).toBe("1");
+    }
+    await screenshot("funnel");
+  });
+
+  it("shows the settings and imports a guest base with a bad line", async () => {
+    await page.locator(".browser-back").click();
+    await page.getByRole("button", { name: /Settings/ }).click();
+    await page.getByLabel(/Card lifetime/).fill("20");
+    await mainButton().click();
+    await page.getByText("at least 30 seconds").waitFor();
+    await page.getByLabel(/Card lifetime/).fill("120");
+    await mainButton().click();
+    await page.getByText("Saved").waitFor();
+    await screenshot("settings");
+    const settings = (await (await api("/api/manager/settings", { as: manager })).json()) as {
+      cardTtlSeconds: number;
+    };
+    expect(settings.cardTtlSeconds).toBe(120);
+
+    await page.locator(".browser-back").click();
+    await page.getByRole("button", { name: /Import guests/ }).click();
+    const csvFile = join(downloads, "guests.csv");
+    writeFileSync(
+      csvFile,
+      "\uFEFFphone,last_name,first_name\r\n+79990077101,Known,One\r\nnot a phone,Bad,Line\r\n+79990077102,Known,Two\r\n",
+    );
+    await page.locator("input[type=file]").setInputFiles(csvFile);
+    await expect.poll(() => page.getByTestId("import-created").textContent()).toBe("2");
+    await page.getByText("phone: not a phone number").waitFor();
+    await page.getByText("Line 3").waitFor();
+    await screenshot("import");
+  });
+
+  /** Clicks a QR download button and returns the saved file's path. */
+  async function downloadQr(kind: "svg" | "png", name: string): Promise<string> {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(`[data-download=${kind}]`).first().click(),
+    ]);
+    const file = join(downloads, `${name}.${kind}`);
+    await download.saveAs(file);
+    return file;
+  }
+
+  /** Draws an SVG file the way a print shop's viewer would, into a PNG zbarimg can read. */
+  async function renderSvg(svg: string): Promise<string> {
+    const viewer = await browser.newPage({ viewport: { width: 600, height: 740 } });
+    await viewer.setContent(`<body style="margin:0">${svg}</body>`);
+    const file = join(downloads, "rendered-svg.png");
+    await viewer.screenshot({ path: file });
+    await viewer.close();
+    return file;
+  }
+});

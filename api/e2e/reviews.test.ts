@@ -1,0 +1,205 @@
+// The review screen end to end, as a newcomer meets it in demo mode: the real server on a fresh
+// embedded database, the built web app in Debian's Chromium, the demo "managers' chat" page standing
+// in for Telegram. Screenshots go to artifacts/screenshots/<theme>/review-*.png.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { GuestReviewsResponse } from "@guestcard/shared";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
+import { type ServerProcess, startServer } from "../test/server-process";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
+const webBuild = join(repositoryRoot, "web", "dist", "index.html");
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+describe("writing a review in the Mini App and watching it arrive (e2e, demo mode)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-reviews-"));
+  let server: ServerProcess;
+  let browser: Browser;
+  let demoToken: string;
+
+  beforeAll(async () => {
+    if (!existsSync(webBuild))
+      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    for (const theme of ["light", "dark"]) mkdirSync(join(screenshotDir, theme), { recursive: true });
+    [server, browser] = await Promise.all([
+      startServer({ DATA_DIR: dataDir }),
+      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+    ]);
+    demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const exitCode = await server?.stop("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+  });
+
+  async function api<T>(path: string, initData: string, json?: unknown): Promise<T> {
+    const response = await fetch(`${server.url}${path}`, {
+      method: json === undefined ? "GET" : "POST",
+      headers: { authorization: `tma ${initData}`, "content-type": "application/json" },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** A registered guest, set up through the API: this test is about the review screen. */
+  async function registeredGuest(user: LaunchUser, phone: string): Promise<string> {
+    const initData = signInitData(user, demoToken);
+    await api("/api/demo/share-phone", initData, { phone });
+    await api("/api/registration", initData, {
+      lastName: user.lastName,
+      firstName: user.firstName,
+      consents: { personalData: true },
+    });
+    return initData;
+  }
+
+  async function openPhone(theme: ThemeName) {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      colorScheme: theme,
+      locale: "en-GB",
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+    });
+    return { context, page, problems };
+  }
+
+  async function screenshot(page: Page, theme: ThemeName, name: string) {
+    // Let the entrance animation finish so the picture is what a guest sees.
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
+  }
+
+  const heading = (page: Page, name: RegExp) => page.getByRole("heading", { name }).first();
+
+  async function openReviewScreen(page: Page, initData: string, theme: ThemeName) {
+    await page.goto(`${server.url}/${launchFragment(initData, theme)}`);
+    await heading(page, /^Hello, /).waitFor();
+    await page.getByRole("button", { name: /Write a review/ }).click();
+    await heading(page, /^Write a review$/).waitFor();
+  }
+
+  it("keeps the draft across a reload, sends it, shows it in the managers' chat, and shows the answer", async () => {
+    const theme: ThemeName = "light";
+    const rita: LaunchUser = {
+      id: 920_001,
+      firstName: "Rita",
+      lastName: "Tester",
+      username: "e2e_rita",
+      languageCode: "en",
+    };
+    const initData = await registeredGuest(rita, "+79990092001");
+    const text = "Lovely <b>borscht</b> & quick service.\nThe dessert took 25 minutes, though.";
+    const { context, page, problems } = await openPhone(theme);
+    try {
+      await openReviewScreen(page, initData, theme);
+      const send = page.getByRole("button", { name: "Send review" });
+      expect(await send.isDisabled(), "nothing to send yet").toBe(true);
+      await screenshot(page, theme, "review-1-empty");
+
+      await page.getByRole("radio", { name: "4 of 5" }).check();
+      await page.getByLabel("Your review").fill(text);
+      await page.getByText(`${text.length} / 4,000`).waitFor();
+      await screenshot(page, theme, "review-2-written");
+
+      // Telegram closes the Mini App; the guest opens it again later.
+      await page.reload();
+      await heading(page, /^Hello, Rita!/).waitFor();
+      await page.getByRole("button", { name: /Write a review/ }).click();
+      expect(await page.getByLabel("Your review").inputValue()).toBe(text);
+      expect(await page.getByRole("radio", { name: "4 of 5" }).isChecked()).toBe(true);
+
+      await send.click();
+      await heading(page, /^Thank you!$/).waitFor();
+      await page.getByText("Demo: see it in the managers' chat").waitFor();
+      await screenshot(page, theme, "review-3-sent");
+      const stored = await api<GuestReviewsResponse>("/api/reviews", initData);
+      expect(stored.reviews).toHaveLength(1);
+      expect(stored.reviews[0]).toMatchObject({ text, rating: 4, answered: false });
+
+      // The draft is gone once the review is stored.
+      await page.getByRole("button", { name: "Write another review" }).click();
+      expect(await page.getByLabel("Your review").inputValue()).toBe("");
+
+      // The managers' chat stand-in shows it as the bot would post it, the guest's tags as text.
+      await page.goto(`${server.url}/demo/managers-chat`);
+      const review = page.locator(`[data-review-id="${stored.reviews[0]?.id}"]`);
+      const bubble = review.locator(".bubble").first();
+      await bubble.waitFor();
+      expect(await bubble.textContent()).toContain("Lovely <b>borscht</b> & quick service.");
+      expect(await bubble.locator("a").getAttribute("href")).toBe("tg://user?id=920001");
+      expect(await bubble.locator("b").count(), "only the heading is bold").toBe(1);
+      await screenshot(page, theme, "review-4-managers-chat");
+      await review.getByRole("textbox").fill("Thank you, Rita! The dessert is on us next time.");
+      await review.getByRole("button", { name: "Reply" }).click();
+      await review.locator(".bubble.manager").waitFor();
+
+      // Back in the Mini App, the review is answered.
+      await openReviewScreen(page, initData, theme);
+      await page.getByText("Answered", { exact: true }).waitFor();
+      await page.getByText("Thank you, Rita! The dessert is on us next time.").scrollIntoViewIfNeeded();
+      await screenshot(page, theme, "review-5-answered");
+      expect(problems).toEqual([]);
+    } catch (error) {
+      // What the page showed when a step failed, next to the other screenshots.
+      mkdirSync(join(screenshotDir, "failures"), { recursive: true });
+      await page
+        .screenshot({ path: join(screenshotDir, "failures", `review-${Date.now()}.png`) })
+        .catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("says so in the guest's words when the hourly limit is reached, and keeps the draft (dark theme)", async () => {
+    const theme: ThemeName = "dark";
+    const sam: LaunchUser = {
+      id: 920_002,
+      firstName: "Sam",
+      lastName: "Tester",
+      username: "e2e_sam",
+      languageCode: "en",
+    };
+    const initData = await registeredGuest(sam, "+79990092002");
+    for (let index = 1; index <= 5; index++)
+      await api("/api/reviews", initData, { text: `Earlier review ${index}` });
+    const { context, page, problems } = await openPhone(theme);
+    try {
+      await openReviewScreen(page, initData, theme);
+      await page.getByLabel("Your review").fill("One more, too many");
+      await page.getByRole("button", { name: "Send review" }).click();
+      await page.getByText(/several reviews in the last hour/).waitFor();
+      expect(await page.getByLabel("Your review").inputValue(), "the draft stays").toBe("One more, too many");
+      await screenshot(page, theme, "review-6-too-many");
+      expect((await api<GuestReviewsResponse>("/api/reviews", initData)).reviews).toHaveLength(5);
+      expect(problems.filter((problem) => !problem.includes("429"))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
