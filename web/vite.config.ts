@@ -1,8 +1,18 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
+// `pnpm --filter @guestcard/web dev` serves the Mini App with hot reload and hands the API and the
+// demo launcher to the real server (`pnpm dev`, port 3000), so /demo opens this dev build.
+const apiServer = "http://localhost:3000";
+
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { "/api": "http://localhost:3000", "/demo": "http://localhost:3000" } },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022", manifest: true },
+  server: { proxy: { "/api": apiServer, "/demo": apiServer } },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    // Read by scripts/size.mjs to tell the guest's first download from the lazy chunks.
+    manifest: true,
+  },
 });

@@ -3,7 +3,7 @@
 // is read back from a screenshot by an independent decoder (zbarimg, Debian's zbar-tools) and what
 // it says is sent to the POS API, as a till's scanner would. Screenshots go to artifacts/screenshots/.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import type { CardResponse, PosIdentifyResponse } from "@guestcard/shared";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
 
@@ -29,6 +30,24 @@ const chromiumArgs = [
 const posKey = "secret-of-the-e2e-till";
 /** Short, so the test can watch a card die; long enough to scan it first on a busy machine. */
 const cardTtlSeconds = 12;
+
+// The few browser globals the code run inside the page uses (the API's tsconfig has no DOM types).
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: "2d"): {
+    fillStyle: string;
+    fillRect(x: number, y: number, width: number, height: number): void;
+    drawImage(image: unknown, x: number, y: number, width: number, height: number): void;
+    getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+  } | null;
+}
+declare const document: {
+  querySelector(selector: string): unknown;
+  createElement(tag: "canvas"): PageCanvas;
+};
+declare const Image: new () => { src: string; decode(): Promise<void> };
+declare const XMLSerializer: new () => { serializeToString(node: unknown): string };
 
 /** The QR's content as an independent decoder reads it from a PNG. */
 async function decodeQr(pngPath: string): Promise<string> {
@@ -232,5 +251,96 @@ describe("the virtual card in a real browser (e2e)", () => {
     expect(identifyCalls).toHaveLength(1);
     expect(cashierProblems).toEqual([]);
     await till.close();
+  });
+
+  it("scans the card's QR with a tablet's camera (ZXing in WebAssembly, served by us) after a manager lengthened the lifetime", async () => {
+    // A manager sets the lifetime to two minutes; the guest's next card has it.
+    const manager = demoGuests.find((candidate) => candidate.role === "manager")!;
+    const demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
+    const saved = await fetch(`${server.url}/api/manager/settings`, {
+      method: "PUT",
+      headers: {
+        authorization: `tma ${signInitData(manager, demoToken)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ cardTtlSeconds: 120 }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const issued = await api<CardResponse>("/api/card", { method: "POST" });
+    expect(issued.body.ttlSeconds).toBe(120);
+
+    // The phone shows the new card; its QR, drawn on a 640×480 frame, becomes the fake camera's picture.
+    const shown = await phone.newPage();
+    await shown.goto(`${server.url}/${launchFragment(initData)}`);
+    await shown.locator(`[data-pin="${issued.body.pin}"]`).waitFor();
+    const luma = await shown.evaluate(async () => {
+      const svg = document.querySelector(".guest-card-qr svg");
+      if (!svg) throw new Error("no QR on the card");
+      const image = new Image();
+      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+      await image.decode();
+      const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
+      const context = canvas.getContext("2d");
+      if (!context) throw new Error("no canvas");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, 640, 480);
+      context.drawImage(image, 150, 70, 340, 340);
+      const { data } = context.getImageData(0, 0, 640, 480);
+      let bytes = "";
+      for (let index = 0; index < data.length; index += 4) bytes += String.fromCharCode(data[index] ?? 255);
+      return btoa(bytes);
+    });
+    await shown.close();
+    const frame = join(shots, "camera.y4m");
+    const chroma = Buffer.alloc((640 / 2) * (480 / 2) * 2, 128);
+    writeFileSync(
+      frame,
+      Buffer.concat([
+        Buffer.from("YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\nFRAME\n"),
+        Buffer.from(luma, "base64"),
+        chroma,
+      ]),
+    );
+
+    const cameraBrowser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        ...chromiumArgs,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-video-capture=${frame}`,
+      ],
+    });
+    try {
+      const tablet = await cameraBrowser.newContext({
+        viewport: { width: 768, height: 1024 },
+        locale: "en-GB",
+      });
+      const cashier = await tablet.newPage();
+      const cashierProblems = watch(cashier);
+      const foreignHosts = new Set<string>();
+      const wasm: string[] = [];
+      cashier.on("request", (request) => {
+        const url = new URL(request.url());
+        if (url.origin !== server.url && url.protocol !== "data:" && url.protocol !== "blob:")
+          foreignHosts.add(url.host);
+        if (url.pathname.endsWith(".wasm")) wasm.push(url.pathname);
+      });
+      await cashier.goto(`${server.url}/cashier`);
+      await cashier.locator("input[name=pos-key]").fill(posKey);
+      await cashier.keyboard.press("Enter");
+      await cashier.getByRole("button", { name: "Scan with camera" }).click();
+      const found = cashier.locator("[data-answer=found]");
+      await found.waitFor({ timeout: 30_000 });
+      await expect(found.textContent()).resolves.toContain("Мария К.");
+      await cashier.screenshot({ path: join(screenshotDir, "cashier-camera-found.png") });
+      expect(wasm, "the QR reader's WebAssembly came from our server").toEqual([
+        expect.stringMatching(/^\/assets\/zxing_reader-[\w-]+\.wasm$/),
+      ]);
+      expect([...foreignHosts]).toEqual([]);
+      expect(cashierProblems).toEqual([]);
+    } finally {
+      await cameraBrowser.close();
+    }
   });
 });

@@ -71,11 +71,12 @@ describe("the guest Mini App in a real browser (e2e)", () => {
 
   afterAll(async () => {
     await browser?.close();
-    const exitCodes = await Promise.all([server?.stop("SIGTERM"), botServer?.stop("SIGTERM")]);
+    const started = [server, botServer].filter((each) => each !== undefined);
+    const exitCodes = await Promise.all(started.map((each) => each.stop("SIGTERM")));
     await fakeTelegram?.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(botDataDir, { recursive: true, force: true });
-    expect(exitCodes).toEqual([0, 0]);
+    expect(exitCodes, "every server stops cleanly on SIGTERM").toEqual(started.map(() => 0));
   });
 
   const initDataFor = (user: LaunchUser, authDate?: Date) => signInitData(user, demoToken, { authDate });
@@ -132,7 +133,8 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     const text = await page
       .evaluate(
         () =>
-          (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
+          (globalThis as unknown as { document: { body: { textContent: string } } }).document.body
+            .textContent,
       )
       .catch(() => "");
     if (error instanceof Error) error.message += `\n(screenshot: failures/${name}.png)\npage text:\n${text}`;

@@ -5,7 +5,7 @@ import * as z from "zod/mini";
  * the PIN the guest dictates and the code the QR encodes. Each ends in a Damm check digit, which
  * catches every single mistyped digit and every swap of two neighbouring digits — the two mistakes
  * people make when they hear or type a number — so the till rejects a misheard PIN at once.
- * See docs/decisions/ (virtual card identifiers) for why Damm and not Luhn.
+ * Why Damm and not Luhn: docs/decisions/004-virtual-card-identifiers.md.
  */
 export const cardPinLength = 6;
 export const cardCodeLength = 18;

@@ -29,7 +29,6 @@ export interface Launch {
   rawInitData: string;
   /** The Telegram user's IETF language tag, if Telegram sent one. */
   languageCode: string | undefined;
-  firstName: string | undefined;
 }
 
 /**
@@ -63,11 +62,6 @@ function imitateHostInBrowser(): void {
 }
 
 /**
- * Initialises the SDK the way the official React template does, before the first render.
- * Returns null when there are no launch parameters at all: the page was opened directly,
- * not from Telegram nor from the demo launcher.
- */
-/**
  * Native controls (the date picker, checkboxes, scrollbars) follow the CSS color-scheme, so it must
  * track Telegram's theme rather than the device's. Without theme colours, the device decides.
  */
@@ -88,13 +82,15 @@ export function host(): Host {
   return currentHost;
 }
 
+/**
+ * Initialises the SDK the way the official React template does, before the first render.
+ * Returns null when there are no launch parameters at all: the page was opened directly,
+ * not from Telegram nor from the demo launcher.
+ */
 export function startTelegram(): Launch | null {
   let languageCode: string | undefined;
-  let firstName: string | undefined;
   try {
-    const user = retrieveLaunchParams().tgWebAppData?.user;
-    languageCode = user?.language_code;
-    firstName = user?.first_name;
+    languageCode = retrieveLaunchParams().tgWebAppData?.user?.language_code;
   } catch {
     return null;
   }
@@ -127,7 +123,7 @@ export function startTelegram(): Launch | null {
       // An old client that cannot report its viewport still works; CSS falls back to env().
       .catch(() => undefined);
   }
-  return { host, rawInitData, languageCode, firstName };
+  return { host, rawInitData, languageCode };
 }
 
 export const haptic = {

@@ -65,7 +65,7 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
   /** The id Telegram gave our message of this kind (the fake numbers messages per chat). */
   const messageIdOf = async (kind: "review" | "manager_reply" | "guest_answer") => {
     // Recorded right after Telegram's "ok", so a moment after the fake has the message.
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     for (;;) {
       const [row] = await context.database.db
         .select({ messageId: reviewMessages.messageId })
@@ -113,7 +113,7 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
       }),
       202,
     );
-    await fake.waitFor(() => sentTo(testManagerChatId).length === 1, 5000);
+    await fake.waitFor(() => sentTo(testManagerChatId).length === 1, 20_000);
     const review = {
       message_id: await messageIdOf("review"),
       text: sentTo(testManagerChatId)[0]?.text ?? "",
@@ -122,7 +122,7 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
     // The manager taps "Reply" on the review in the managers' chat.
     const managerReply = replyUpdate(manager, managersChat, "Sorry! Your next soup is on us.", review);
     expect((await deliver(context, managerReply)).status).toBe(200);
-    await fake.waitFor(() => sentTo(ann.id).length === 1, 5000);
+    await fake.waitFor(() => sentTo(ann.id).length === 1, 20_000);
     const [toGuest] = sentTo(ann.id);
     expect(toGuest?.text).toBe(
       [
@@ -145,7 +145,7 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
       delivered,
     );
     expect((await deliver(context, guestAnswer)).status).toBe(200);
-    await fake.waitFor(() => sentTo(testManagerChatId).length === 2, 5000);
+    await fake.waitFor(() => sentTo(testManagerChatId).length === 2, 20_000);
 
     const [, answer] = sentTo(testManagerChatId);
     expect(answer?.reply_parameters?.message_id, "a reply to the review message").toBe(review.message_id);
@@ -164,7 +164,7 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
       text: answer?.text ?? "",
     });
     expect((await deliver(context, secondReply)).status).toBe(200);
-    await fake.waitFor(() => sentTo(ann.id).length === 3, 5000);
+    await fake.waitFor(() => sentTo(ann.id).length === 3, 20_000);
 
     const mine = await expectStatus<{
       reviews: Array<{ answered: boolean; replies: Array<{ author: string; text: string }> }>;

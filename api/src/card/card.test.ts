@@ -136,7 +136,7 @@ describe("issuing: lifetime settings and known guests", () => {
 
   it("ignores a stored lifetime no manager could have saved, and uses the default", async () => {
     const [guestOne] = await registerGuests(context.database.db, 1, { firstTelegramId: 15_001 });
-    for (const value of ["600", -5, 1.5, 0, 10_000_000, { seconds: 60 }, null]) {
+    for (const value of ["600", -5, 1.5, 0, 10_000_000, { seconds: 60 }, true]) {
       await context.database.db
         .insert(settings)
         .values({ key: "card_ttl_seconds", value })
@@ -216,12 +216,7 @@ describe("issuing when PINs collide", () => {
       { pin: live.pin, code: "400000000000000003" },
       { pin: "777779", code: "400000000000000004" },
     ];
-    const issued = await issueCard(
-      db,
-      { accountId: second!.accountId },
-      { seconds: 60 },
-      () => draws.shift()!,
-    );
+    const issued = await issueFor(db, second!.accountId, () => draws.shift()!);
     expect(issued.pin).toBe("777779");
     expect(draws).toHaveLength(0);
     const firstCard = await db

@@ -106,14 +106,12 @@ describe("my data", () => {
     const annaAccount = await registered(anna, "+79095339392");
     const borisAccount = await registered(boris, "+79095339393");
     const { db } = context.database;
-    await db
-      .insert(cards)
-      .values({
-        accountId: annaAccount,
-        pin: "123455",
-        code: "1234567890123452",
-        expiresAt: new Date(Date.now() + 60_000),
-      });
+    await db.insert(cards).values({
+      accountId: annaAccount,
+      pin: "123455",
+      code: "1234567890123452",
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     await db
       .insert(reviews)
       .values({ telegramUserId: anna.id, accountId: annaAccount, text: "Nice", rating: 4 });

@@ -28,7 +28,7 @@ const jobOf = async (kit: DeliveryKit, reviewId: string) => {
 async function eventually<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -58,7 +58,7 @@ describe("review delivery to the managers' chat", () => {
       rating: 4,
     });
     kit.worker().start();
-    await kit.waitUntilDelivered(1, 5000);
+    await kit.waitUntilDelivered(1, 20_000);
 
     const [message, ...more] = sentTo(kit);
     expect(more).toEqual([]);
@@ -99,7 +99,7 @@ describe("review delivery to the managers' chat", () => {
     );
     await kit.postReview(bea, { text: "Без оценки" });
     kit.worker().start();
-    await kit.waitUntilDelivered(1, 5000);
+    await kit.waitUntilDelivered(1, 20_000);
     expect(sentTo(kit)[0]?.text).toContain(
       'без оценки\nГость: <a href="tg://user?id=9102">Иванова Беатриса Олеговна</a> @guest9102',
     );
@@ -111,7 +111,7 @@ describe("review delivery to the managers' chat", () => {
     kit.fake.failNext(3, { status: 500 }, { method: "sendMessage" });
     const reviewId = await kit.postReview(cat, { text: "Patience", rating: 5 });
     kit.worker().start();
-    await kit.waitUntilDelivered(1, 10_000);
+    await kit.waitUntilDelivered(1, 20_000);
 
     const calls = kit.fake.callsTo("sendMessage");
     expect(calls.map((call) => call.status)).toEqual([429, 500, 500, 500, 200]);
@@ -141,7 +141,7 @@ describe("review delivery to the managers' chat", () => {
     expect(failing.lastError).toMatch(/^transient: network/);
 
     kit.worker().start();
-    await kit.waitUntilDelivered(1, 5000);
+    await kit.waitUntilDelivered(1, 20_000);
     expect(sentTo(kit)).toHaveLength(1);
   });
 
@@ -170,7 +170,7 @@ describe("review delivery to the managers' chat", () => {
     // A restart with the fixed setting makes the refused jobs due at once.
     expect(await retryRefusedJobsNow(kit.db, worker.kinds)).toBe(1);
     worker.wake();
-    await kit.waitUntilDelivered(1, 5000);
+    await kit.waitUntilDelivered(1, 20_000);
     expect(sentTo(kit)).toHaveLength(1);
   });
 
@@ -181,9 +181,9 @@ describe("review delivery to the managers' chat", () => {
     const reviewId = await kit.postReview(fay, { text, rating: 2 });
     // Two messages per second to the group: the third part waits, and then meets a 500.
     kit.worker({ pacing: { messages: 2, windowMs: 1000 } }).start();
-    await kit.fake.waitFor(() => sentTo(kit).length === 2, 5000);
+    await kit.fake.waitFor(() => sentTo(kit).length === 2, 20_000);
     kit.fake.failNext(1, { status: 500 }, { method: "sendMessage" });
-    await kit.waitUntilDelivered(1, 15_000);
+    await kit.waitUntilDelivered(1, 30_000);
 
     const messages = sentTo(kit);
     expect(messages.length).toBeGreaterThanOrEqual(4);
@@ -292,7 +292,7 @@ describe("review delivery without MANAGER_CHAT_ID", () => {
 
       // The operator sets MANAGER_CHAT_ID and restarts: the waiting review goes out.
       kit.worker({ managerChatId: managersChatId }).start();
-      await kit.waitUntilDelivered(1, 5000);
+      await kit.waitUntilDelivered(1, 20_000);
       expect(sentTo(kit)).toHaveLength(1);
     } finally {
       await kit.close();

@@ -47,7 +47,7 @@ describe("HTML injection into the managers' chat and back", () => {
   it("escapes the review text and the guest's name; the only link points at the guest's profile", async () => {
     await kit.postReview(mallory, { text: hostile, rating: 1 });
     kit.worker().start();
-    await kit.waitUntilDelivered(1, 5000);
+    await kit.waitUntilDelivered(1, 20_000);
 
     const [message] = kit.fake.messagesTo(managersChatId) as Array<{ text: string; parse_mode: string }>;
     expect(message?.parse_mode).toBe("HTML");
@@ -79,7 +79,7 @@ describe("HTML injection into the managers' chat and back", () => {
       text: hostile,
     });
     expect(outcome).toBe("stored");
-    await kit.fake.waitFor(() => kit.fake.messagesTo(mallory.id).length === 1, 5000);
+    await kit.fake.waitFor(() => kit.fake.messagesTo(mallory.id).length === 1, 20_000);
     const [reply] = kit.fake.messagesTo(mallory.id) as Array<{ text: string; parse_mode: string }>;
     expect(reply?.parse_mode).toBe("HTML");
     const { tags, text } = parseTelegramHtml(reply?.text ?? "");

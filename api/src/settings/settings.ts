@@ -1,4 +1,4 @@
-import type { Settings, SettingsUpdate } from "@guestcard/shared";
+import { cardTtlSecondsRange, type Settings, type SettingsUpdate } from "@guestcard/shared";
 import { inArray, sql } from "drizzle-orm";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
@@ -34,7 +34,7 @@ export async function readSettings(db: Database, defaults: SettingsDefaults): Pr
     return isValid(value) ? value : fallback;
   };
   return {
-    cardTtlSeconds: pick("cardTtlSeconds", isWholeNumber, defaults.cardTtlSeconds),
+    cardTtlSeconds: pick("cardTtlSeconds", isCardLifetime, defaults.cardTtlSeconds),
     miniAppShortName: pick("miniAppShortName", isNonEmptyString, defaults.miniAppShortName),
     restaurantName: pick("restaurantName", isNonEmptyString, defaults.restaurantName),
   };
@@ -66,8 +66,13 @@ export async function updateSettings(
   return readSettings(db, defaults);
 }
 
-function isWholeNumber(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
+function isCardLifetime(value: unknown): value is number {
+  return (
+    typeof value === "number" &&
+    Number.isInteger(value) &&
+    value >= cardTtlSecondsRange.min &&
+    value <= cardTtlSecondsRange.max
+  );
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -83,8 +83,7 @@ export function PhoneScreen() {
       ? null
       : {
           text: demo ? texts.demoShare : phase === "not-yet" ? texts.phoneCheckAgain : texts.phoneButton,
-          onClick: () =>
-            void (demo ? shareInDemo() : phase === "not-yet" ? waitForPhone() : askTelegram()),
+          onClick: () => void (demo ? shareInDemo() : phase === "not-yet" ? waitForPhone() : askTelegram()),
           loading: busy,
         },
   );

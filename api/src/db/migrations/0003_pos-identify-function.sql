@@ -1,7 +1,7 @@
 -- Hand-written (drizzle-kit generate --custom): keep this function when the migrations are squashed.
 --
 -- One identification at a till, as one statement: the per-terminal miss limit, the card lookup and
--- the audit row. Why in the database (docs/decisions/003-pos-identify-in-one-statement.md):
+-- the audit row. Why in the database (docs/decisions/005-pos-identify-in-one-statement.md):
 --  * Several server processes share one PostgreSQL, so the miss limit must be counted here, and two
 --    requests of one terminal must not both pass the count at 9 misses. The advisory lock serialises
 --    one terminal's identifications across all processes; a VOLATILE function takes a fresh snapshot
