@@ -7,7 +7,7 @@
 // machine's load; ratios much less).
 //
 //   pnpm bench                                    PostgreSQL at DATABASE_URL (a throwaway database), else PGlite
-//   pnpm bench -- --seconds 5 --accounts 200000   shorter runs, a smaller big case
+//   pnpm bench -- --seconds 3 --rounds 3 --accounts 200000   shorter runs, a smaller big case
 //
 // Why 30,000 live cards and not 100,000: a 6-digit PIN with a check digit has exactly 100,000 values,
 // and no two live cards may share one. 100,000 live cards would fill every PIN; issuing would then
@@ -31,13 +31,15 @@ import { freePort } from "../test/server-process";
 
 const { values: options } = parseArgs({
   options: {
-    seconds: { type: "string", default: "10" },
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "10" },
     accounts: { type: "string", default: "1000000" },
     "live-cards": { type: "string", default: "30000" },
   },
 });
 const seconds = Number(options.seconds);
+const rounds = Number(options.rounds);
 const connections = Number(options.connections);
 const bigAccounts = Number(options.accounts);
 const bigLiveCards = Number(options["live-cards"]);
@@ -239,19 +241,23 @@ async function startBenchServer(
 interface Measurement {
   scenario: string;
   requestsPerSecond: number;
+  /** requests/s divided by the baseline's in the same round. */
+  ratio: number;
   p50: number;
   p99: number;
   failures: number;
 }
 
 const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
 
-async function measure(
-  url: string,
-  scenario: string,
-  request: () => { method: string; path: string; headers?: Record<string, string>; body?: string },
-  duration = seconds,
-): Promise<Measurement> {
+type RequestMaker = () => { method: string; path: string; headers?: Record<string, string>; body?: string };
+
+async function measure(url: string, request: RequestMaker, duration: number) {
   const result = await autocannon({
     url,
     connections,
@@ -259,7 +265,6 @@ async function measure(
     requests: [{ setupRequest: (base) => ({ ...base, ...request() }) }],
   });
   return {
-    scenario,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -267,9 +272,14 @@ async function measure(
   };
 }
 
+/**
+ * Each scenario in `rounds` short runs, interleaved (baseline, identify, issue, baseline, …): other
+ * work on a shared machine then weighs on every scenario alike, and each ratio compares runs made
+ * seconds apart. Figures are the medians over the rounds.
+ */
 async function measureAll(url: string, holders: Holder[], issuers: string[]): Promise<Measurement[]> {
   const json = (extra: Record<string, string>) => ({ "content-type": "application/json", ...extra });
-  const scenarios = {
+  const scenarios: Record<string, RequestMaker> = {
     baseline: () => ({
       method: "GET",
       path: `/bench/baseline?phone=${encodeURIComponent(pick(holders).phone)}`,
@@ -286,17 +296,36 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
     issue: () => ({ method: "POST", path: "/api/card", headers: { authorization: `tma ${pick(issuers)}` } }),
   };
   // Warm up: JIT, connection pools, the database's caches.
-  for (const request of Object.values(scenarios)) await measure(url, "warm-up", request, 2);
-  const measurements: Measurement[] = [];
-  for (const [scenario, request] of Object.entries(scenarios)) {
-    const measurement = await measure(url, scenario, request);
-    measurements.push(measurement);
-    console.log(
-      `  ${scenario.padEnd(9)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms` +
-        (measurement.failures ? `  (${measurement.failures} failed!)` : ""),
-    );
+  for (const request of Object.values(scenarios)) await measure(url, request, 2);
+  const runs = new Map<string, Array<Awaited<ReturnType<typeof measure>> & { ratio: number }>>();
+  for (let round = 0; round < rounds; round++) {
+    let baseline = 0;
+    for (const [scenario, request] of Object.entries(scenarios)) {
+      const run = await measure(url, request, seconds);
+      if (scenario === "baseline") baseline = run.requestsPerSecond;
+      runs.set(scenario, [
+        ...(runs.get(scenario) ?? []),
+        { ...run, ratio: run.requestsPerSecond / baseline },
+      ]);
+    }
   }
-  return measurements;
+  return [...runs].map(([scenario, list]) => {
+    const measurement: Measurement = {
+      scenario,
+      requestsPerSecond: median(list.map((run) => run.requestsPerSecond)),
+      ratio: median(list.map((run) => run.ratio)),
+      p50: median(list.map((run) => run.p50)),
+      p99: median(list.map((run) => run.p99)),
+      failures: list.reduce((sum, run) => sum + run.failures, 0),
+    };
+    console.log(
+      `  ${scenario.padEnd(9)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
+        `×${measurement.ratio.toFixed(2)}  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
+        `(rounds: ${list.map((run) => run.requestsPerSecond.toFixed(0)).join(", ")} req/s)` +
+        (measurement.failures ? `  ${measurement.failures} FAILED` : ""),
+    );
+    return measurement;
+  });
 }
 
 // ---- the run ----
@@ -304,7 +333,7 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
 const database = await benchDatabase();
 console.log(
   `Card bench: ${database.label}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}; ` +
-    `autocannon ${connections} connections × ${seconds} s per scenario\n`,
+    `autocannon ${connections} connections, ${rounds} interleaved rounds × ${seconds} s per scenario\n`,
 );
 const cases: Array<{ name: string; measurements: Measurement[] }> = [];
 try {
@@ -341,17 +370,18 @@ try {
 
 // A table for the README.
 const [small, large] = cases;
-console.log(`\n${database.label}, ${cpus().length} cores, ${connections} connections, ${seconds} s each\n`);
+console.log(
+  `\n${database.label}, ${cpus().length} cores, ${connections} connections, median of ${rounds} rounds × ${seconds} s\n`,
+);
 console.log("| case | route | req/s | × baseline | p50 ms | p99 ms | p99 × small case |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const entry of cases) {
-  const baseline = entry.measurements.find((measurement) => measurement.scenario === "baseline");
   for (const measurement of entry.measurements) {
     const smallP99 = small?.measurements.find((other) => other.scenario === measurement.scenario)?.p99;
     const versusSmall = entry === large && smallP99 ? `${(measurement.p99 / smallP99).toFixed(2)}×` : "";
     console.log(
       `| ${entry.name} | ${measurement.scenario} | ${measurement.requestsPerSecond.toFixed(0)} | ` +
-        `${baseline ? (measurement.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : "?"} | ` +
+        `${measurement.ratio.toFixed(2)} | ` +
         `${measurement.p50} | ${measurement.p99} | ${versusSmall} |`,
     );
   }

@@ -343,4 +343,26 @@ describe("the virtual card in a real browser (e2e)", () => {
       await cameraBrowser.close();
     }
   });
+
+  it("in a trial with no POS_API_KEYS, the demo launcher's cashier link brings a working till key", async () => {
+    const trialDir = mkdtempSync(join(tmpdir(), "guestcard-card-trial-"));
+    const trial = await startServer({ DATA_DIR: trialDir });
+    try {
+      const launcher = await (await fetch(`${trial.url}/demo`)).text();
+      const link = /href="(\/cashier#pos-key=[^"]+)"/.exec(launcher)?.[1];
+      expect(link, "the launcher links the cashier page with a key").toBeTruthy();
+      const till = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-GB" });
+      const cashier = await till.newPage();
+      const cashierProblems = watch(cashier);
+      await cashier.goto(`${trial.url}${link}`);
+      await cashier.locator("[data-answer=ready]").waitFor();
+      await expect(cashier.getByText("demo-till").isVisible()).resolves.toBe(true);
+      expect(new URL(cashier.url()).hash, "the key does not stay in the address bar").toBe("");
+      expect(cashierProblems).toEqual([]);
+      await till.close();
+    } finally {
+      expect(await trial.stop("SIGTERM")).toBe(0);
+      rmSync(trialDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,14 +4,14 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Api } from "grammy";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import type { GuestcardBot } from "./bot/create-bot";
+import { cardRoutes } from "./card/routes";
 import type { Config } from "./config";
 import type { DatabaseConnection } from "./db/client";
 import { demoApi, demoPages } from "./demo/routes";
 import { ApiError, renderError } from "./errors";
-import { cardRoutes } from "./card/routes";
 import { guestRoutes } from "./guests/routes";
 import { type Logger, safeError } from "./logger";
 import { createBotIdentity } from "./managers/bot-identity";
@@ -21,6 +21,7 @@ import { myDataRoutes } from "./my-data/routes";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { metricsRoutes } from "./observability/metrics-route";
 import { requestLogging } from "./observability/request-logging";
+import { demoTillName } from "./pos/demo-till";
 import { posRoutes } from "./pos/routes";
 import { registrationRoutes } from "./registration/routes";
 import { demoManagersChat } from "./reviews/demo-managers-chat";
@@ -155,7 +156,10 @@ export function createApp(deps: AppDeps) {
     );
   }
 
-  if (deps.demo) app.route("/demo", demoPages({ demoToken: deps.initDataToken }));
+  if (deps.demo) {
+    const demoTillKey = deps.config.posApiKeys.find((key) => key.name === demoTillName)?.secret;
+    app.route("/demo", demoPages({ demoToken: deps.initDataToken, demoTillKey }));
+  }
   if (deps.demo) app.route("/demo/managers-chat", demoManagersChat({ db: deps.database.db }));
   if (deps.webRoot) serveWebApp(app, deps.webRoot);
   return app;

@@ -11,6 +11,7 @@ import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
 import { createLogger } from "./logger";
 import { createMetrics } from "./observability/metrics";
+import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
 
 /** Composition root: the one place that reads the environment, opens ports and starts workers. */
@@ -34,6 +35,13 @@ async function main() {
   });
   const demo = config.botToken === undefined;
   if (demo) config = { ...config, adminTelegramIds: [...config.adminTelegramIds, ...demoManagerIds] };
+  // A trial needs no POS_API_KEYS: demo mode brings a till of its own (its key is on /demo).
+  if (demo && config.posApiKeys.length === 0) {
+    config = {
+      ...config,
+      posApiKeys: [{ name: demoTillName, secret: loadOrCreateDemoTillKey(config.dataDir) }],
+    };
+  }
 
   const database = await openDatabase(config.database);
   await database.migrate();

@@ -12,7 +12,11 @@ import { demoGuests } from "./demo-guests";
 import { launchFragment, signInitData } from "./launch-url";
 
 /** The demo launcher: open the real Mini App as a demo guest, with initData signed by the demo token. */
-export function demoPages(deps: { demoToken: string }) {
+export function demoPages(deps: {
+  demoToken: string;
+  /** The demo till's POS key, when demo mode made one: the cashier page link carries it. */
+  demoTillKey?: string;
+}) {
   return new Hono()
     .get("/", (c) => {
       const theme = c.req.query("theme") === "dark" ? "dark" : "light";
@@ -53,7 +57,7 @@ export function demoPages(deps: { demoToken: string }) {
       )}
       <nav>
         <a href="/demo?theme=${theme === "dark" ? "light" : "dark"}">${theme === "dark" ? "Light" : "Dark"} theme</a>
-        <a href="/cashier" target="_blank">Cashier page</a>
+        <a href="/cashier${deps.demoTillKey ? `#pos-key=${encodeURIComponent(deps.demoTillKey)}` : ""}" target="_blank">Cashier page</a>
         <a href="/demo/managers-chat" target="_blank">Managers' chat</a>
       </nav>
     </main>

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accounts, consents, telegramUsers } from "../db/schema";
 import { importGuests } from "../guest-import/guest-import";
+import { recordSourceEvent } from "../sources/attribution";
 import { demoGuests } from "./demo-guests";
 
 /** 1,000 fictional guests (a copy of shared/testdata): the demo restaurant's existing guest base. */
@@ -74,5 +75,9 @@ async function seedDemoManager(db: Database): Promise<void> {
       { accountId: account.id, kind: "personal_data", granted: true, textVersion },
       { accountId: account.id, kind: "marketing", granted: false, textVersion },
     ]);
+    // The steps they took to get here, so the funnel adds up (no "registered" without a phone).
+    for (const step of ["started", "phone_shared", "registered"] as const) {
+      await recordSourceEvent(db, manager.id, step);
+    }
   }
 }

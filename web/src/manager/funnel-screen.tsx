@@ -11,7 +11,7 @@ import { useState } from "react";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
-import { type ManagerTexts, useManagerTexts } from "./manager-texts";
+import { type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { saveFile } from "./printable-qr";
 import { useLoad } from "./use-load";
 import "./manager.css";
@@ -78,7 +78,7 @@ export function ManagerFunnelScreen() {
             <FunnelBars row={loaded.data.total} texts={texts} testId="funnel-total" />
           </Section>
           {loaded.data.sources.map((source) => (
-            <Section key={source.id} header={source.name}>
+            <Section key={source.id} header={sourceDisplayName(texts, source)}>
               <FunnelBars row={source} texts={texts} testId={`funnel-${source.code}`} />
             </Section>
           ))}

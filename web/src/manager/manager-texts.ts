@@ -1,3 +1,4 @@
+import { defaultSourceCode } from "@guestcard/shared";
 import { useTexts } from "../i18n";
 
 /**
@@ -155,3 +156,12 @@ const ru: ManagerTexts = {
 export function useManagerTexts(): ManagerTexts {
   return useTexts().locale.startsWith("ru") ? ru : en;
 }
+
+/** The default source keeps the name the migration gave it until a manager renames it; show it in their language. */
+export function sourceDisplayName(texts: ManagerTexts, source: { code: string; name: string }): string {
+  return source.code === defaultSourceCode && source.name === defaultSourceMigrationName
+    ? texts.defaultSource
+    : source.name;
+}
+
+const defaultSourceMigrationName = "Direct link";

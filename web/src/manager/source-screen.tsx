@@ -6,7 +6,7 @@ import { formatDate, useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 import { openedSource } from "./manager-state";
-import { useManagerTexts } from "./manager-texts";
+import { sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { CopyableLink, QrPoster } from "./qr-poster";
 import { useLoad } from "./use-load";
 import "./manager.css";
@@ -57,7 +57,7 @@ export function ManagerSourceScreen() {
   const editing = name !== null;
   return (
     <Page
-      title={source.name}
+      title={sourceDisplayName(texts, source)}
       intro={source.archivedAt ? texts.archivedOn(formatDate(guestTexts, source.archivedAt)) : undefined}
     >
       <Section>
@@ -65,7 +65,7 @@ export function ManagerSourceScreen() {
         <CopyableLink label={texts.miniAppLinkLabel} link={source.links.miniApp} />
       </Section>
       <Section>
-        <QrPoster link={source.links.bot} name={source.name} fileCode={source.code} />
+        <QrPoster link={source.links.bot} name={sourceDisplayName(texts, source)} fileCode={source.code} />
       </Section>
       <Section>
         {editing ? (

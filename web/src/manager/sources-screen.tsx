@@ -7,7 +7,7 @@ import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 import { openSource } from "./manager-state";
-import { type ManagerTexts, useManagerTexts } from "./manager-texts";
+import { type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { useLoad } from "./use-load";
 import "./manager.css";
 
@@ -138,8 +138,8 @@ function SourceCell({
 }) {
   return (
     <Cell
-      title={source.name}
-      hint={source.isDefault ? texts.defaultSource : `?start=${source.code}`}
+      title={sourceDisplayName(texts, source)}
+      hint={source.isDefault ? source.links.bot.replace(/^https:\/\//, "") : `?start=${source.code}`}
       onClick={() => onOpen(source)}
     />
   );

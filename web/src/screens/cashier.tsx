@@ -26,7 +26,9 @@ const CameraScanner = lazy(() =>
  */
 export function CashierScreen() {
   const texts = cashierTexts(useTexts().locale);
-  const [till, setTill] = useState<TillKey | null>(storedTillKey);
+  // The demo launcher hands over its till's key in the URL fragment (never sent to a server).
+  const [offeredKey] = useState(takeKeyFromLocation);
+  const [till, setTill] = useState<TillKey | null>(() => (offeredKey ? null : storedTillKey()));
   const [setupNotice, setSetupNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -38,6 +40,7 @@ export function CashierScreen() {
       <TillSetup
         texts={texts}
         notice={setupNotice}
+        offeredKey={offeredKey}
         onConnected={(connected) => {
           storeTillKey(connected);
           setTill(connected);
@@ -58,23 +61,28 @@ export function CashierScreen() {
   );
 }
 
+function takeKeyFromLocation(): string | null {
+  const key = new URLSearchParams(window.location.hash.slice(1)).get("pos-key");
+  if (key) window.history.replaceState(null, "", window.location.pathname);
+  return key;
+}
+
 function TillSetup({
   texts,
   notice,
+  offeredKey,
   onConnected,
 }: {
   texts: Texts;
   notice: string | null;
+  offeredKey: string | null;
   onConnected: (till: TillKey) => void;
 }) {
-  const [key, setKey] = useState("");
+  const [key, setKey] = useState(offeredKey ?? "");
   const [checking, setChecking] = useState(false);
   const [problem, setProblem] = useState<string | null>(notice);
 
-  const connect = async (event: FormEvent) => {
-    event.preventDefault();
-    const candidate = key.trim();
-    if (!candidate) return;
+  const check = async (candidate: string) => {
     setChecking(true);
     setProblem(null);
     try {
@@ -91,6 +99,14 @@ function TillSetup({
       setChecking(false);
     }
   };
+  const connect = (event: FormEvent) => {
+    event.preventDefault();
+    if (key.trim()) void check(key.trim());
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, for the key the launcher offered
+  useEffect(() => {
+    if (offeredKey) void check(offeredKey);
+  }, []);
 
   return (
     <Page title={texts.setupTitle} intro={texts.setupText}>

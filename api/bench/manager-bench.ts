@@ -2,7 +2,7 @@
 //   1. importing a 100,000-guest CSV in one request (CONTRACT.md's import);
 //   2. the funnel (`GET /api/manager/stats`) over 1,000,000 source events, for each period.
 // Runs the real app on PGlite, or on PostgreSQL with TEST_DATABASE_URL (a throwaway database).
-//   cd api && npx tsx bench/manager-tools.bench.ts [--rows 100000] [--events 1000000]
+//   pnpm --filter @guestcard/api bench:manager -- [--rows 100000] [--events 1000000]
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { sourceEvents } from "../src/db/schema";
