@@ -19,6 +19,8 @@ const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
 const webBuild = join(repositoryRoot, "web", "dist", "index.html");
 
+const serverStartMs = 150_000;
+
 const chromiumArgs = [
   "--headless",
   "--no-sandbox",
@@ -55,19 +57,23 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     }
     mkdirSync(screenshotDir, { recursive: true });
     fakeTelegram = await startFakeBotApi();
-    // A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData.
+    // A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData. Generous start-up limits:
+    // on a busy two-core CI machine two servers compiling and migrating at once take a while.
     [server, botServer, browser] = await Promise.all([
-      startServer({ DATA_DIR: dataDir, INIT_DATA_MAX_AGE_SECONDS: "3600" }),
-      startServer({
-        DATA_DIR: botDataDir,
-        BOT_TOKEN: testBotToken,
-        BOT_MODE: "polling",
-        TELEGRAM_API_ROOT: fakeTelegram.apiRoot,
-      }),
+      startServer({ DATA_DIR: dataDir, INIT_DATA_MAX_AGE_SECONDS: "3600" }, serverStartMs),
+      startServer(
+        {
+          DATA_DIR: botDataDir,
+          BOT_TOKEN: testBotToken,
+          BOT_MODE: "polling",
+          TELEGRAM_API_ROOT: fakeTelegram.apiRoot,
+        },
+        serverStartMs,
+      ),
       chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
     ]);
     demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
-  }, 120_000);
+  }, serverStartMs + 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -92,7 +98,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       locale: "en-GB",
     });
     // Well under the test's own timeout, so a stuck step fails with its screenshot, not a bare timeout.
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));

@@ -99,10 +99,16 @@ describe("logs of a whole guest journey", () => {
       headers: { "content-type": "application/json", [secretHeader]: secret },
       body: JSON.stringify(update),
     });
-  const api = (path: string, init: { method?: string; headers?: Record<string, string>; json?: unknown } = {}) =>
+  const api = (
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; json?: unknown } = {},
+  ) =>
     fetch(`${server.url}${path}`, {
       method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-      headers: { ...init.headers, ...(init.json === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        ...init.headers,
+        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
   const expectStatus = async (response: Response, status: number) => {
@@ -123,11 +129,19 @@ describe("logs of a whole guest journey", () => {
     await expectStatus(await webhook(startUpdate(guest), "wrong-secret"), 401);
 
     // The Mini App: who am I, register, a card.
-    expect((await expectStatus(await api("/api/me", { headers: asGuest }), 200)).status).toBe("needs_registration");
+    expect((await expectStatus(await api("/api/me", { headers: asGuest }), 200)).status).toBe(
+      "needs_registration",
+    );
     await expectStatus(
       await api("/api/registration", {
         headers: asGuest,
-        json: { lastName, firstName: "Anna", email, birthday: "1991-04-12", consents: { personalData: true } },
+        json: {
+          lastName,
+          firstName: "Anna",
+          email,
+          birthday: "1991-04-12",
+          consents: { personalData: true },
+        },
       }),
       201,
     );
@@ -144,7 +158,10 @@ describe("logs of a whole guest journey", () => {
     const misheard = `${card.pin.slice(0, 5)}${(Number(card.pin[5]) + 1) % 10}`;
     await expectStatus(await api("/api/pos/identify", { headers: till, json: { code: misheard } }), 422);
     await expectStatus(
-      await api("/api/pos/identify", { headers: { authorization: `Bearer ${posSecret}x` }, json: { code: card.pin } }),
+      await api("/api/pos/identify", {
+        headers: { authorization: `Bearer ${posSecret}x` },
+        json: { code: card.pin },
+      }),
       401,
     );
 
@@ -159,9 +176,14 @@ describe("logs of a whole guest journey", () => {
     await telegram.waitFor(() => telegram.messagesTo(testManagerChatId).length >= 1, 15_000);
 
     // Forged and malformed initData, and the metrics with their token.
-    await expectStatus(await api("/api/me", { headers: { authorization: `tma ${initData.replace(/hash=\w/, "hash=0")}` } }), 401);
+    await expectStatus(
+      await api("/api/me", { headers: { authorization: `tma ${initData.replace(/hash=\w/, "hash=0")}` } }),
+      401,
+    );
     await expectStatus(await api("/api/me", { headers: { authorization: `tma ${phone}` } }), 401);
-    expect((await api("/metrics", { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
+    expect((await api("/metrics", { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(
+      200,
+    );
 
     // Stopping flushes whatever is still buffered.
     expect(await server.stop("SIGTERM")).toBe(0);
@@ -182,7 +204,10 @@ describe("logs of a whole guest journey", () => {
     for (const [what, values] of Object.entries(forbidden)) {
       for (const value of values) {
         const at = output.indexOf(value);
-        expect(at, `${what} (${value}) is in the log: …${output.slice(Math.max(0, at - 200), at + 100)}…`).toBe(-1);
+        expect(
+          at,
+          `${what} (${value}) is in the log: …${output.slice(Math.max(0, at - 200), at + 100)}…`,
+        ).toBe(-1);
       }
     }
 

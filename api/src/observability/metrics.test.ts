@@ -4,10 +4,19 @@ import { join } from "node:path";
 import { type CardResponse, withDammCheckDigit } from "@guestcard/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
-import { contactUpdate, deliver, startUpdate, telegramUser, webhookEnvironment } from "../../test/telegram-updates";
+import {
+  contactUpdate,
+  deliver,
+  startUpdate,
+  telegramUser,
+  webhookEnvironment,
+} from "../../test/telegram-updates";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
+import { createTestDatabase } from "../../test/test-database";
 import { registerGuests } from "../card/card-test-fixtures";
+import { issueCard } from "../card/cards";
 import { ConfigError, parseConfig } from "../config";
+import { createMetrics } from "./metrics";
 
 const metricsToken = "metrics-token_0123456789abcdef";
 const posSecret = "secret-of-the-bar";
@@ -48,20 +57,33 @@ describe("GET /metrics", () => {
   });
 
   const scrape = async () => {
-    const response = await context.app.request("/metrics", { headers: { authorization: `Bearer ${metricsToken}` } });
+    const response = await context.app.request("/metrics", {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
     const text = await response.text();
     expect(response.status, text).toBe(200);
     return text;
   };
 
   it("asks for the token: 401 without it, with a wrong one or another scheme; 200 text with it", async () => {
-    for (const header of [undefined, "Bearer wrong-token-0123456789", `Basic ${metricsToken}`, metricsToken, "Bearer "]) {
-      const response = await context.app.request("/metrics", header ? { headers: { authorization: header } } : {});
+    for (const header of [
+      undefined,
+      "Bearer wrong-token-0123456789",
+      `Basic ${metricsToken}`,
+      metricsToken,
+      "Bearer ",
+    ]) {
+      const response = await context.app.request(
+        "/metrics",
+        header ? { headers: { authorization: header } } : {},
+      );
       expect(response.status, String(header)).toBe(401);
       expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect(await response.text()).not.toContain("guestcard_");
     }
-    const response = await context.app.request("/metrics", { headers: { authorization: `bearer ${metricsToken}` } });
+    const response = await context.app.request("/metrics", {
+      headers: { authorization: `bearer ${metricsToken}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
@@ -80,12 +102,21 @@ describe("GET /metrics", () => {
       201,
     );
     const till = { authorization: `Bearer ${posSecret}` };
-    await expectStatus(await context.request("/api/pos/identify", { json: { code: card.pin }, headers: till }), 200);
     await expectStatus(
-      await context.request("/api/pos/identify", { json: { code: withDammCheckDigit("99999") }, headers: till }),
+      await context.request("/api/pos/identify", { json: { code: card.pin }, headers: till }),
+      200,
+    );
+    await expectStatus(
+      await context.request("/api/pos/identify", {
+        json: { code: withDammCheckDigit("99999") },
+        headers: till,
+      }),
       404,
     );
-    await expectStatus(await context.request("/api/reviews", { as: ann!.user, json: { text: "Great pie" } }), 202);
+    await expectStatus(
+      await context.request("/api/reviews", { as: ann!.user, json: { text: "Great pie" } }),
+      202,
+    );
     const after = await scrape();
 
     const moved = (name: string, labels: Record<string, string> = {}) =>
@@ -100,7 +131,11 @@ describe("GET /metrics", () => {
     expect(moved("guestcard_outbox_jobs", { state: "pending" })).toBe(1);
     expect(sample(after, "guestcard_delivery_lag_seconds")).toBeGreaterThanOrEqual(0);
     expect(
-      moved("guestcard_http_request_duration_seconds_count", { method: "POST", route: "/api/card", status: "201" }),
+      moved("guestcard_http_request_duration_seconds_count", {
+        method: "POST",
+        route: "/api/card",
+        status: "201",
+      }),
     ).toBe(1);
     expect(
       moved("guestcard_http_request_duration_seconds_count", {
@@ -130,14 +165,20 @@ describe("GET /metrics", () => {
 
   it("labels latency by the route's pattern, never the raw path", async () => {
     const manager = guest(adminId);
-    await context.request("/api/manager/sources/12345", { method: "PATCH", as: manager, json: { name: "Bar" } });
+    await context.request("/api/manager/sources/12345", {
+      method: "PATCH",
+      as: manager,
+      json: { name: "Bar" },
+    });
     await context.request("/api/no-such-thing/777");
     await context.request("/api/me");
     await context.app.request("/health");
     await context.app.request("/no-such-page");
     const text = await scrape();
     const routes = new Set(
-      [...text.matchAll(/guestcard_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/g)].map((m) => m[1]),
+      [...text.matchAll(/guestcard_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/g)].map(
+        (m) => m[1],
+      ),
     );
     for (const pattern of ["/api/manager/sources/:id", "/api/*", "/api/me", "/health", "/*", "/metrics"]) {
       expect(routes, [...routes].join(", ")).toContain(pattern);
@@ -155,6 +196,28 @@ describe("GET /metrics", () => {
   });
 });
 
+describe("metrics while the database is away", () => {
+  it("still answer: database_up 0, the business figures kept at their last values", async () => {
+    const database = await createTestDatabase();
+    const [guestOne] = await registerGuests(database.db, 1, { firstTelegramId: 62_001 });
+    await issueCard(database.db, guestOne!.accountId, 300);
+    const metrics = createMetrics(database.db);
+    const before = await metrics.render();
+    expect(sample(before, "guestcard_database_up")).toBe(1);
+    expect(sample(before, "guestcard_cards_issued_total")).toBe(1);
+
+    await database.close();
+    metrics.observeRequest("GET", "/health", 503, 0.004);
+    const during = await metrics.render();
+    expect(sample(during, "guestcard_database_up")).toBe(0);
+    // Not 0: Prometheus would take a drop for a counter reset, and the return for a burst of cards.
+    expect(sample(during, "guestcard_cards_issued_total")).toBe(1);
+    expect(
+      sample(during, "guestcard_http_request_duration_seconds_count", { route: "/health", status: "503" }),
+    ).toBe(1);
+  });
+});
+
 describe("GET /metrics without METRICS_TOKEN", () => {
   it("does not exist: 404, even where the Mini App answers every other path", async () => {
     const webRoot = mkdtempSync(join(tmpdir(), "guestcard-web-"));
@@ -163,7 +226,10 @@ describe("GET /metrics without METRICS_TOKEN", () => {
     try {
       expect((await context.app.request("/some/screen")).status).toBe(200);
       for (const authorization of [undefined, "Bearer ", "Bearer undefined"]) {
-        const response = await context.app.request("/metrics", authorization ? { headers: { authorization } } : {});
+        const response = await context.app.request(
+          "/metrics",
+          authorization ? { headers: { authorization } } : {},
+        );
         expect(response.status, String(authorization)).toBe(404);
         expect(await response.text()).not.toContain("guestcard_");
       }
@@ -174,7 +240,7 @@ describe("GET /metrics without METRICS_TOKEN", () => {
   });
 
   it("refuses a METRICS_TOKEN too short or with characters a header cannot carry", () => {
-    for (const value of ["short", "has spaces in it 0123", "quote\"0123456789abcdef", "x".repeat(257)]) {
+    for (const value of ["short", "has spaces in it 0123", 'quote"0123456789abcdef', "x".repeat(257)]) {
       expect(() => parseConfig({ METRICS_TOKEN: value }), value).toThrow(ConfigError);
       try {
         parseConfig({ METRICS_TOKEN: value });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { type Database, selectRows } from "../db/client";
 
 /** How a Telegram update ended: handled, failed in a feature (logged), or skipped as a re-delivery. */
@@ -43,9 +43,6 @@ const businessFiguresQuery = sql`
     (select extract(epoch from now() - min(created_at)) from outbox_jobs where status = 'pending')
       as delivery_lag_seconds`;
 
-/** Every scrape of every metric below within this long shares one database read. */
-const figuresReuseMs = 1000;
-
 /**
  * Prometheus metrics, in two kinds:
  * - business figures (cards, identifications, reviews, the delivery queue) are read from the
@@ -73,17 +70,16 @@ export function createMetrics(db: Database) {
   });
   for (const result of ["handled", "failed", "duplicate"] as const) telegramUpdates.inc({ result }, 0);
 
-  let figures: { at: number; read: Promise<BusinessFigures | undefined> } | undefined;
+  // One database read per scrape, shared by every metric below: a scrape starts by forgetting the
+  // last one, and each metric's collect() picks up the read the first of them started.
+  let figures: Promise<BusinessFigures | undefined> | undefined;
   const readFigures = () => {
-    if (!figures || performance.now() - figures.at > figuresReuseMs) {
-      const read = selectRows<BusinessFigures>(db, businessFiguresQuery).then(
-        ([row]) => row,
-        // The database is away: the business figures are left out and `guestcard_database_up` says why.
-        () => undefined,
-      );
-      figures = { at: performance.now(), read };
-    }
-    return figures.read;
+    figures ??= selectRows<BusinessFigures>(db, businessFiguresQuery).then(
+      ([row]) => row,
+      // The database is away: collect() keeps the last figures and `guestcard_database_up` says so.
+      () => undefined,
+    );
+    return figures;
   };
 
   // A figure read from the database: a counter when it only grows (rows are only added, but for a
@@ -98,15 +94,18 @@ export function createMetrics(db: Database) {
     const labelNames = label ? [label] : [];
     async function collect(this: Counter<string> | Gauge<string>) {
       const row = await readFigures();
-      this.reset();
+      // The database is away: keep the last figures rather than drop to 0, which Prometheus would
+      // read as a counter reset (and the return as a burst); `guestcard_database_up` says they are stale.
       if (!row) return;
+      this.reset();
       const set = (labels: Record<string, string>, amount: number) => {
         if (this instanceof Counter) this.inc(labels, amount);
         else this.set(labels, amount);
       };
       const figure = value(row);
       if (typeof figure === "number") set({}, figure);
-      else if (label) for (const [key, amount] of Object.entries(figure ?? {})) set({ [label]: key }, Number(amount));
+      else if (label)
+        for (const [key, amount] of Object.entries(figure ?? {})) set({ [label]: key }, Number(amount));
     }
     const options = { name, help, labelNames, registers: [registry], collect };
     return kind === "counter" ? new Counter(options) : new Gauge(options);
@@ -125,8 +124,11 @@ export function createMetrics(db: Database) {
     (row) => row.identifications,
     "outcome",
   );
-  fromDatabase("counter", "guestcard_reviews_received_total", "Reviews stored (each queued for the managers' chat)", (row) =>
-    Number(row.reviews_received),
+  fromDatabase(
+    "counter",
+    "guestcard_reviews_received_total",
+    "Reviews stored (each queued for the managers' chat)",
+    (row) => Number(row.reviews_received),
   );
   fromDatabase(
     "gauge",
@@ -156,7 +158,7 @@ export function createMetrics(db: Database) {
   );
   new Gauge({
     name: "guestcard_database_up",
-    help: "1 when the database answered this scrape's query, else 0 (the business figures are then missing)",
+    help: "1 when the database answered this scrape's query, else 0 (the business figures are then the last known)",
     registers: [registry],
     async collect() {
       this.set((await readFigures()) ? 1 : 0);
@@ -166,8 +168,11 @@ export function createMetrics(db: Database) {
   return {
     registry,
     contentType: registry.contentType,
-    /** The Prometheus text exposition of every metric. */
-    render: () => registry.metrics(),
+    /** The Prometheus text exposition of every metric, with the business figures read afresh. */
+    render: () => {
+      figures = undefined;
+      return registry.metrics();
+    },
     observeRequest(method: string, route: string, status: number, seconds: number) {
       httpDuration.observe({ method, route, status: String(status) }, seconds);
     },
