@@ -49,7 +49,10 @@ const webhookSecret = "loadtest_webhook-secret";
 const metricsToken = "loadtest-metrics-token-0123";
 const managerChatId = -1_009_000_000_001;
 const managerId = 9_000_000_001;
-const terminals = Array.from({ length: 8 }, (_, index) => ({ name: `till-${index + 1}`, secret: `till-${index + 1}-secret` }));
+const terminals = Array.from({ length: 8 }, (_, index) => ({
+  name: `till-${index + 1}`,
+  secret: `till-${index + 1}-secret`,
+}));
 // Staff practising on the cashier page mistype PINs here: under 10 misses a minute, so never blocked.
 const trainingTerminal = { name: "till-training", secret: "till-training-secret" };
 
@@ -102,12 +105,18 @@ function send(
     headers["content-length"] = String(Buffer.byteLength(body));
   }
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${base}${path}`, { method, headers, agent, timeout: 30_000 }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      incoming.on("error", reject);
-    });
+    const outgoing = httpRequest(
+      `${base}${path}`,
+      { method, headers, agent, timeout: 30_000 },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("end", () =>
+          resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        incoming.on("error", reject);
+      },
+    );
     outgoing.on("timeout", () => outgoing.destroy(new Error("timed out after 30 s")));
     outgoing.on("error", reject);
     outgoing.end(body);
@@ -136,7 +145,9 @@ async function call(
     if (answer.status !== expected) {
       record.errors++;
       if (errorSamples.length < 20)
-        errorSamples.push(`${endpoint} → ${answer.status} (expected ${expected}): ${answer.text.slice(0, 200)}`);
+        errorSamples.push(
+          `${endpoint} → ${answer.status} (expected ${expected}): ${answer.text.slice(0, 200)}`,
+        );
       return undefined;
     }
     return answer;
@@ -160,7 +171,8 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   return {
     url: url.toString(),
     drop: async () => {
-      if (process.env.LOADTEST_KEEP_DATABASE !== "1") await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
+      if (process.env.LOADTEST_KEEP_DATABASE !== "1")
+        await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
       await admin.end({ timeout: 5 });
     },
   };
@@ -174,7 +186,11 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-async function startServerProcess(name: string, environment: Record<string, string>, logDirectory: string): Promise<Server> {
+async function startServerProcess(
+  name: string,
+  environment: Record<string, string>,
+  logDirectory: string,
+): Promise<Server> {
   const port = await freePort();
   const logFile = join(logDirectory, `${name}.log`);
   const output = createWriteStream(logFile);
@@ -228,7 +244,13 @@ function makeGuests(): Guest[] {
       user,
       phone: `+7916${String(index).padStart(7, "0")}`,
       authorization: `tma ${signInitData(
-        { id: user.id, firstName: user.firstName, lastName: user.lastName, username: user.username, languageCode: user.languageCode },
+        {
+          id: user.id,
+          firstName: user.firstName,
+          lastName: user.lastName,
+          username: user.username,
+          languageCode: user.languageCode,
+        },
         botToken,
       )}`,
       known: index % 10 === 0,
@@ -237,7 +259,11 @@ function makeGuests(): Guest[] {
 }
 
 /** Runs `work` for every item, at most `concurrency` at a time. */
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>) {
+async function inParallel<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+) {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -262,9 +288,16 @@ function printTable(title: string, phaseName: string, seconds: number) {
     .filter(([key]) => key.startsWith(`${phaseName}\t`))
     .map(([key, record]) => ({ endpoint: key.split("\t")[1] as string, record }))
     .sort((a, b) => b.record.latenciesMs.length - a.record.latenciesMs.length);
-  const total = rows.reduce((sum, row) => sum + row.record.latenciesMs.length + (row.record.statuses.get(0) ?? 0), 0);
-  console.log(`\n${title}: ${total} requests in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s)`);
-  console.log("  endpoint                      requests  errors  deliberate   p50 ms   p99 ms   max ms  statuses");
+  const total = rows.reduce(
+    (sum, row) => sum + row.record.latenciesMs.length + (row.record.statuses.get(0) ?? 0),
+    0,
+  );
+  console.log(
+    `\n${title}: ${total} requests in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s)`,
+  );
+  console.log(
+    "  endpoint                      requests  errors  deliberate   p50 ms   p99 ms   max ms  statuses",
+  );
   for (const { endpoint, record } of rows) {
     const sorted = [...record.latenciesMs].sort((a, b) => a - b);
     const statuses = [...record.statuses.entries()].map(([status, count]) => `${status}×${count}`).join(" ");
@@ -280,7 +313,8 @@ function sampleValue(exposition: string, name: string, labels: Record<string, st
     if (!line.startsWith(name)) continue;
     const match = /^([\w:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    if (Object.entries(labels).every(([key, value]) => (match[2] ?? "").includes(`${key}="${value}"`))) total += Number(match[3]);
+    if (Object.entries(labels).every(([key, value]) => (match[2] ?? "").includes(`${key}="${value}"`)))
+      total += Number(match[3]);
   }
   return total;
 }
@@ -316,7 +350,11 @@ async function main() {
     NODE_ENV: "production",
   };
   // Started one after the other would hide a migration race; together is how a rollout starts them.
-  servers.push(...(await Promise.all(["server-a", "server-b"].map((name) => startServerProcess(name, environment, logDirectory)))));
+  servers.push(
+    ...(await Promise.all(
+      ["server-a", "server-b"].map((name) => startServerProcess(name, environment, logDirectory)),
+    )),
+  );
   log(`two servers up (${servers.map((server) => server.url).join(", ")}); logs in ${logDirectory}`);
   let turn = 0;
   /** The load balancer: round robin over the two processes. */
@@ -327,7 +365,10 @@ async function main() {
   const webhookHeaders = { [secretHeader]: webhookSecret };
 
   // --- Setup: the restaurant's guest base and a tagged link, as a manager would.
-  const guestBase = ["phone,last_name,first_name", ...guests.filter((guest) => guest.known).map((guest) => `${guest.phone},Known,${guest.user.firstName}`)].join("\n");
+  const guestBase = [
+    "phone,last_name,first_name",
+    ...guests.filter((guest) => guest.known).map((guest) => `${guest.phone},Known,${guest.user.firstName}`),
+  ].join("\n");
   await call(nextServer(), "POST /api/manager/accounts/import", 200, {
     headers: { authorization: manager },
     body: guestBase,
@@ -352,8 +393,12 @@ async function main() {
       resentUpdates++;
       await call(nextServer(), "POST /telegram/webhook", 200, { headers: webhookHeaders, json: contact });
     }
-    const me = await call(nextServer(), "GET /api/me", 200, { headers: { authorization: guest.authorization } });
-    const status = me ? (JSON.parse(me.text) as { status: string; account: { id: string } | null }) : undefined;
+    const me = await call(nextServer(), "GET /api/me", 200, {
+      headers: { authorization: guest.authorization },
+    });
+    const status = me
+      ? (JSON.parse(me.text) as { status: string; account: { id: string } | null })
+      : undefined;
     if (guest.known) {
       if (status?.status !== "registered") {
         recordFor("GET /api/me").errors++;
@@ -374,7 +419,9 @@ async function main() {
     if (registered) guest.accountId = (JSON.parse(registered.text) as { account: { id: string } }).account.id;
   });
   const onboardingSeconds = (performance.now() - onboardingStarted) / 1000;
-  log(`onboarding done: ${guests.filter((guest) => guest.accountId).length}/${guests.length} guests with an account`);
+  log(
+    `onboarding done: ${guests.filter((guest) => guest.accountId).length}/${guests.length} guests with an account`,
+  );
 
   // --- 2. The evening.
   phase = "evening";
@@ -401,7 +448,10 @@ async function main() {
       headers: { authorization: `Bearer ${terminal.secret}` },
       json: { code: number % 3 === 0 ? card.code : `${card.pin.slice(0, 3)} ${card.pin.slice(3)}` },
     });
-    if (identified && (JSON.parse(identified.text) as { account: { id: string } }).account.id !== guest.accountId) {
+    if (
+      identified &&
+      (JSON.parse(identified.text) as { account: { id: string } }).account.id !== guest.accountId
+    ) {
       wrongGuest++;
     }
   };
@@ -422,15 +472,31 @@ async function main() {
 
   const forged = guests[0]?.authorization.replace(/hash=[0-9a-f]/, "hash=z") ?? "tma x";
   const deliberate: Array<() => Promise<unknown>> = [
-    () => call(nextServer(), "POST /api/pos/identify", 401, { deliberate: true, headers: { authorization: "Bearer not-a-till-key" }, json: { code: "000000" } }),
+    () =>
+      call(nextServer(), "POST /api/pos/identify", 401, {
+        deliberate: true,
+        headers: { authorization: "Bearer not-a-till-key" },
+        json: { code: "000000" },
+      }),
     () => call(nextServer(), "GET /api/me", 401, { deliberate: true, headers: { authorization: forged } }),
-    () => call(nextServer(), "POST /telegram/webhook", 401, { deliberate: true, headers: { [secretHeader]: "wrong" }, json: { update_id: 1 } }),
-    () => call(nextServer(), "POST /api/reviews", 400, { deliberate: true, headers: { authorization: guests[1]?.authorization ?? "" }, body: "{\"text\":" }),
-    () => call(nextServer(), "POST /api/registration", 409, {
-      deliberate: true,
-      headers: { authorization: guests[2]?.authorization ?? "" },
-      json: { lastName: "Again", firstName: "Again", consents: { personalData: true } },
-    }),
+    () =>
+      call(nextServer(), "POST /telegram/webhook", 401, {
+        deliberate: true,
+        headers: { [secretHeader]: "wrong" },
+        json: { update_id: 1 },
+      }),
+    () =>
+      call(nextServer(), "POST /api/reviews", 400, {
+        deliberate: true,
+        headers: { authorization: guests[1]?.authorization ?? "" },
+        body: '{"text":',
+      }),
+    () =>
+      call(nextServer(), "POST /api/registration", 409, {
+        deliberate: true,
+        headers: { authorization: guests[2]?.authorization ?? "" },
+        json: { lastName: "Again", firstName: "Again", consents: { personalData: true } },
+      }),
     () => call(nextServer(), "GET /api/no-such-endpoint", 404, { deliberate: true }),
   ];
   let deliberateSent = 0;
@@ -461,7 +527,9 @@ async function main() {
       nextReviewAt += reviewInterval;
     }
     if (nextDeliberateAt <= now) {
-      track((deliberate[deliberateSent++ % deliberate.length] as () => Promise<void>)().then(() => undefined));
+      track(
+        (deliberate[deliberateSent++ % deliberate.length] as () => Promise<void>)().then(() => undefined),
+      );
       nextDeliberateAt += 1000;
     }
     if (nextTypoAt <= now) {
@@ -477,7 +545,11 @@ async function main() {
       nextTypoAt += 10_000;
     }
     if (nextScrapeAt <= now) {
-      track(call(nextServer(), "GET /metrics", 200, { headers: { authorization: `Bearer ${metricsToken}` } }).then(() => undefined));
+      track(
+        call(nextServer(), "GET /metrics", 200, {
+          headers: { authorization: `Bearer ${metricsToken}` },
+        }).then(() => undefined),
+      );
       nextScrapeAt += 5000;
     }
     await sleep(Math.max(0, Math.min(nextVisitAt, nextReviewAt, nextDeliberateAt) - performance.now()));
@@ -504,7 +576,9 @@ async function main() {
   log(`drain done in ${drainSeconds.toFixed(1)} s`);
 
   // --- Figures from the database, the fake Telegram and the servers' own metrics.
-  const [pins] = await sql<{ duplicate_pins: number; duplicate_codes: number; accounts_with_two_live: number; live: number }[]>`
+  const [pins] = await sql<
+    { duplicate_pins: number; duplicate_codes: number; accounts_with_two_live: number; live: number }[]
+  >`
     select
       (select count(*)::int from (select pin from cards where revoked_at is null and expires_at > now()
         group by pin having count(*) > 1) as d) as duplicate_pins,
@@ -513,7 +587,14 @@ async function main() {
       (select count(*)::int from (select account_id from cards where revoked_at is null and expires_at > now()
         group by account_id having count(*) > 1) as d) as accounts_with_two_live,
       (select count(*)::int from cards where revoked_at is null and expires_at > now()) as live`;
-  const [processed] = await sql<{ updates: number }[]>`select count(*)::int as updates from processed_updates`;
+  const [processed] = await sql<
+    { updates: number }[]
+  >`select count(*)::int as updates from processed_updates`;
+  // From "sent" in the guest's app to the managers' chat: Telegram's 20 messages a minute set the pace.
+  const [deliveryTimes] = await sql<{ p50: number | null; max: number | null }[]>`
+    select percentile_cont(0.5) within group (order by extract(epoch from delivered_at - created_at))::float8 as p50,
+           max(extract(epoch from delivered_at - created_at))::float8 as max
+    from reviews where delivered_at is not null`;
   await sql.end();
   const managerMessages = telegram.messagesTo(managerChatId).length;
   // Each review's text starts with its own marker: seen once each means none lost, none sent twice.
@@ -525,8 +606,12 @@ async function main() {
   const getChatMemberCalls = telegram.callsTo("getChatMember").length;
   let duplicatesSkipped = 0;
   for (const server of servers) {
-    const scrape = await send(server.url, "GET", "/metrics", { headers: { authorization: `Bearer ${metricsToken}` } });
-    duplicatesSkipped += sampleValue(scrape.text, "guestcard_telegram_updates_total", { result: "duplicate" });
+    const scrape = await send(server.url, "GET", "/metrics", {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    duplicatesSkipped += sampleValue(scrape.text, "guestcard_telegram_updates_total", {
+      result: "duplicate",
+    });
   }
 
   // --- Stop the servers as an orchestrator would (SIGTERM), and read their logs.
@@ -535,25 +620,39 @@ async function main() {
   await telegram.close();
   await database.drop();
   agent.destroy();
-  const logLines = servers.flatMap((server) => readFileSync(server.logFile, "utf8").split("\n").filter(Boolean));
+  const logLines = servers.flatMap((server) =>
+    readFileSync(server.logFile, "utf8").split("\n").filter(Boolean),
+  );
   const errorLines = logLines.filter((line) => /"level":(50|60)/.test(line));
 
   // --- Report.
   printTable("Onboarding", "onboarding", onboardingSeconds);
   printTable("Evening", "evening", eveningDuration);
   const everything = [...records.values()];
-  const requests = everything.reduce((sum, record) => sum + record.latenciesMs.length + (record.statuses.get(0) ?? 0), 0);
+  const requests = everything.reduce(
+    (sum, record) => sum + record.latenciesMs.length + (record.statuses.get(0) ?? 0),
+    0,
+  );
   const errors = everything.reduce((sum, record) => sum + record.errors, 0);
   const deliberateTotal = everything.reduce((sum, record) => sum + record.deliberate, 0);
   const checks: Array<[string, string | number, boolean]> = [
     ["requests (all phases)", requests, true],
-    ["errors (wrong status or no answer; deliberate bad input that got its 4xx is not one)", errors, errors === 0],
+    [
+      "errors (wrong status or no answer; deliberate bad input that got its 4xx is not one)",
+      errors,
+      errors === 0,
+    ],
     ["deliberate bad input sent (each got its expected 4xx)", deliberateTotal, deliberateTotal > 0],
     ["tills identifying the wrong guest", wrongGuest, wrongGuest === 0],
     ["evening visits not started on time (generator backlog)", backlogged, backlogged === 0],
     ["reviews accepted (202)", reviewsAccepted, reviewsAccepted === reviewCount],
     ["reviews stored", stored, stored === reviewsAccepted],
     [`reviews delivered after the drain (${drainSeconds.toFixed(0)} s)`, delivered, delivered === stored],
+    [
+      "review delivery time, stored → in the managers' chat (p50 / max)",
+      `${(deliveryTimes?.p50 ?? Number.NaN).toFixed(1)} s / ${(deliveryTimes?.max ?? Number.NaN).toFixed(1)} s`,
+      true,
+    ],
     ["managers' chat messages (long reviews take several)", managerMessages, managerMessages >= stored],
     [
       "reviews seen in the managers' chat (distinct / in all)",
@@ -561,8 +660,16 @@ async function main() {
       reviewIdsInChat.size === stored && markersInChat.length === stored,
     ],
     ["Telegram 429 answers (pacing should avoid them)", telegram429s, true],
-    ["webhook updates re-sent / skipped as duplicates", `${resentUpdates} / ${duplicatesSkipped}`, resentUpdates === duplicatesSkipped],
-    ["updates processed (stored update ids)", processed?.updates ?? 0, (processed?.updates ?? 0) === guestCount * 2],
+    [
+      "webhook updates re-sent / skipped as duplicates",
+      `${resentUpdates} / ${duplicatesSkipped}`,
+      resentUpdates === duplicatesSkipped,
+    ],
+    [
+      "updates processed (stored update ids)",
+      processed?.updates ?? 0,
+      (processed?.updates ?? 0) === guestCount * 2,
+    ],
     ["live cards", pins?.live ?? 0, true],
     ["duplicate live PINs", pins?.duplicate_pins ?? -1, pins?.duplicate_pins === 0],
     ["duplicate live QR codes", pins?.duplicate_codes ?? -1, pins?.duplicate_codes === 0],
@@ -572,9 +679,11 @@ async function main() {
     ["server exit codes after SIGTERM", exitCodes.join(", "), exitCodes.every((code) => code === 0)],
   ];
   console.log("\nFigures");
-  for (const [label, value, ok] of checks) console.log(`  ${ok ? "ok  " : "FAIL"}  ${label.padEnd(86)} ${value}`);
+  for (const [label, value, ok] of checks)
+    console.log(`  ${ok ? "ok  " : "FAIL"}  ${label.padEnd(86)} ${value}`);
   if (errorSamples.length > 0) console.log(`\nFirst errors:\n  ${errorSamples.join("\n  ")}`);
-  if (errorLines.length > 0) console.log(`\nFirst error log lines:\n  ${errorLines.slice(0, 5).join("\n  ")}`);
+  if (errorLines.length > 0)
+    console.log(`\nFirst error log lines:\n  ${errorLines.slice(0, 5).join("\n  ")}`);
   const passed = checks.every(([, , ok]) => ok);
   console.log(`\nLoad test ${passed ? "passed" : "FAILED"} in ${elapsed()}.`);
   clearTimeout(hardStop);

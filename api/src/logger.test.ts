@@ -46,15 +46,24 @@ describe("log lines", () => {
 
   it("redact fields named like personal data or credentials", () => {
     const { logger, lines } = capturedLogger();
-    logger.info({ phone: "+79095339392", user: { phone: "+79095339392", token: "t" }, headers: { a: 1 } }, "x");
-    expect(lines[0]).toMatchObject({ phone: "[redacted]", user: { phone: "[redacted]", token: "[redacted]" } });
+    logger.info(
+      { phone: "+79095339392", user: { phone: "+79095339392", token: "t" }, headers: { a: 1 } },
+      "x",
+    );
+    expect(lines[0]).toMatchObject({
+      phone: "[redacted]",
+      user: { phone: "[redacted]", token: "[redacted]" },
+    });
     expect(JSON.stringify(lines[0])).not.toContain("9095339392");
   });
 
   it("blank out configured secrets and anything shaped like a bot token, however they got in", () => {
     const posSecret = 'till"secret\\with-quote';
     const { logger, raw } = capturedLogger([posSecret, "webhook_SECRET-123"]);
-    logger.info({ note: `key ${posSecret}` }, "a webhook_SECRET-123 and 987654321:AAE-abcdefghijklmnopqrstuvwxyz0123 in a message");
+    logger.info(
+      { note: `key ${posSecret}` },
+      "a webhook_SECRET-123 and 987654321:AAE-abcdefghijklmnopqrstuvwxyz0123 in a message",
+    );
     expect(raw[0]).not.toContain("webhook_SECRET-123");
     expect(raw[0]).not.toContain("AAE-abcdefghijklmnopqrstuvwxyz0123");
     expect(raw[0]).not.toContain("secret\\\\with");
@@ -67,18 +76,33 @@ describe("log lines", () => {
   });
 
   it("keep an error's name, message and stack, never the query parameters or payload it carries", () => {
-    const driver = Object.assign(new Error('duplicate key value violates unique constraint "accounts_phone_unique"'), {
-      code: "23505",
-      detail: "Key (phone)=(+79095339392) already exists.",
-    });
+    const driver = Object.assign(
+      new Error('duplicate key value violates unique constraint "accounts_phone_unique"'),
+      {
+        code: "23505",
+        detail: "Key (phone)=(+79095339392) already exists.",
+      },
+    );
     const failed = new Error("Failed query: insert into accounts (phone) values ($1)\nparams: +79095339392", {
       cause: driver,
     });
     const { logger, raw } = capturedLogger();
     logger.error({ err: failed }, "unhandled error");
-    logger.error({ error: Object.assign(new Error("Call failed"), { payload: { text: "+79095339392" }, error_code: 400 }) }, "x");
+    logger.error(
+      {
+        error: Object.assign(new Error("Call failed"), {
+          payload: { text: "+79095339392" },
+          error_code: 400,
+        }),
+      },
+      "x",
+    );
     for (const line of raw) expect(line).not.toContain("9095339392");
-    expect(safeError(failed)).toMatchObject({ type: "Error", code: "23505", message: expect.stringContaining("duplicate key") });
+    expect(safeError(failed)).toMatchObject({
+      type: "Error",
+      code: "23505",
+      message: expect.stringContaining("duplicate key"),
+    });
     expect(safeError({ already: "described" })).toEqual({ already: "described" });
   });
 });

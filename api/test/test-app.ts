@@ -5,8 +5,8 @@ import { type Config, parseConfig } from "../src/config";
 import type { DatabaseConnection } from "../src/db/client";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
 import { createLogger } from "../src/logger";
-import { createMetrics } from "../src/observability/metrics";
 import type { ManagerAccess } from "../src/managers/manager-access";
+import { createMetrics } from "../src/observability/metrics";
 import { createTestDatabase } from "./test-database";
 
 /** A bot token of the right shape; tests never reach Telegram. */

@@ -34,7 +34,9 @@ export function connectPglite(client: PGlite): DatabaseConnection {
     db,
     kind: "embedded",
     migrate: () => {
-      const run = migrating.then(() => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }));
+      const run = migrating.then(() =>
+        migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+      );
       migrating = run.catch(() => undefined);
       return run;
     },

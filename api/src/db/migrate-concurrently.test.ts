@@ -42,7 +42,9 @@ describe("migrations run by several instances at once", () => {
     try {
       const results = await Promise.allSettled(connections.map((connection) => connection.migrate()));
       expect(
-        results.map((result) => (result.status === "fulfilled" ? "ok" : String(result.reason?.cause ?? result.reason))),
+        results.map((result) =>
+          result.status === "fulfilled" ? "ok" : String(result.reason?.cause ?? result.reason),
+        ),
       ).toEqual(["ok", "ok", "ok"]);
       const [applied] = await selectRows<{ n: number | string }>(
         connections[0]!.db,

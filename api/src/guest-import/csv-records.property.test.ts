@@ -31,7 +31,6 @@ interface BadRecord {
   phoneFormat: PhoneFormat;
   fault: "phone" | "no_phone" | "email" | "birthday" | "gender" | "field_count";
 }
-type RecordSpec = GoodRecord | RepeatRecord | BadRecord;
 
 /** Text as people put it in a guest base: letters of two scripts, and what CSV must quote. */
 const cellText = (maxLength: number) =>

@@ -14,8 +14,8 @@ import {
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 import { createTestDatabase } from "../../test/test-database";
 import { registerGuests } from "../card/card-test-fixtures";
-import { issueCard } from "../card/cards";
 import { ConfigError, parseConfig } from "../config";
+import { cards } from "../db/schema";
 import { createMetrics } from "./metrics";
 
 const metricsToken = "metrics-token_0123456789abcdef";
@@ -200,7 +200,12 @@ describe("metrics while the database is away", () => {
   it("still answer: database_up 0, the business figures kept at their last values", async () => {
     const database = await createTestDatabase();
     const [guestOne] = await registerGuests(database.db, 1, { firstTelegramId: 62_001 });
-    await issueCard(database.db, guestOne!.accountId, 300);
+    await database.db.insert(cards).values({
+      accountId: guestOne!.accountId,
+      pin: withDammCheckDigit("12345"),
+      code: withDammCheckDigit("1".repeat(17)),
+      expiresAt: new Date(Date.now() + 300_000),
+    });
     const metrics = createMetrics(database.db);
     const before = await metrics.render();
     expect(sample(before, "guestcard_database_up")).toBe(1);

@@ -5,8 +5,11 @@ import type { Logger } from "../logger";
 import { type LogContext, runInLogContext } from "./log-context";
 import type { Metrics } from "./metrics";
 
-/** Probes hit these every few seconds: their lines are debug, so they do not drown the rest. */
-const quietRoutes = new Set(["/health", "/metrics"]);
+/**
+ * Probes hit these every few seconds, and each Mini App start fetches a handful of hashed assets:
+ * their lines are debug, so they do not drown the rest.
+ */
+const quietRoutes = new Set(["/health", "/metrics", "/assets/*"]);
 
 /**
  * One log line and one latency sample per request, and the request id on every line logged while
