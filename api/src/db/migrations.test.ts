@@ -11,12 +11,11 @@ describe(`migrations on ${testDatabaseKind}`, () => {
   afterAll(() => database.close());
 
   const tables = async () => {
-    const result = await database.db.execute<{ table_name: string }>(
+    const rows = await selectRows<{ table_name: string }>(
+      database.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    return (Array.isArray(result) ? result : (result as { rows: { table_name: string }[] }).rows).map(
-      (row) => row.table_name,
-    );
+    return rows.map((row) => row.table_name);
   };
 
   it("create every table of the domain", async () => {

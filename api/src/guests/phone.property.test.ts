@@ -4,7 +4,11 @@ import { maskPhone, normalizePhone } from "./phone";
 
 /** Russian mobile numbers written the ways people type them (as in the restaurant's guest base). */
 const typedRussianMobile = fc
-  .tuple(fc.integer({ min: 900, max: 999 }), fc.integer({ min: 0, max: 9_999_999 }), fc.constantFrom("+7", "8", "7", "+7 ", "8 (", "7-"))
+  .tuple(
+    fc.integer({ min: 900, max: 999 }),
+    fc.integer({ min: 0, max: 9_999_999 }),
+    fc.constantFrom("+7", "8", "7", "+7 ", "8 (", "7-"),
+  )
   .map(([code, rest, prefix]) => {
     const digits = String(rest).padStart(7, "0");
     const body = `${code}) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
@@ -24,10 +28,16 @@ describe("normalizePhone (properties)", () => {
 
   it("is idempotent: a normalised phone normalises to itself", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 30 }), typedRussianMobile.map((phone) => phone.typed)), (input) => {
-        const once = normalizePhone(input);
-        if (once !== null) expect(normalizePhone(once)).toBe(once);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          typedRussianMobile.map((phone) => phone.typed),
+        ),
+        (input) => {
+          const once = normalizePhone(input);
+          if (once !== null) expect(normalizePhone(once)).toBe(once);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -37,15 +37,20 @@ describe("initData verification (properties)", () => {
 
   it("rejects any single-character change to a signed string", () => {
     fc.assert(
-      fc.property(userArbitrary, fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), (user, position, replacement) => {
-        const raw = signInitData(user, testBotToken);
-        const index = position % raw.length;
-        fc.pre(raw[index] !== replacement);
-        const mutated = raw.slice(0, index) + replacement + raw.slice(index + 1);
-        // A change that decodes to the same parameters (e.g. %2b vs %2B) is not a change of data.
-        fc.pre(new URLSearchParams(mutated).toString() !== new URLSearchParams(raw).toString());
-        expect(rejects(mutated)).toBe(true);
-      }),
+      fc.property(
+        userArbitrary,
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        (user, position, replacement) => {
+          const raw = signInitData(user, testBotToken);
+          const index = position % raw.length;
+          fc.pre(raw[index] !== replacement);
+          const mutated = raw.slice(0, index) + replacement + raw.slice(index + 1);
+          // A change that decodes to the same parameters (e.g. %2b vs %2B) is not a change of data.
+          fc.pre(new URLSearchParams(mutated).toString() !== new URLSearchParams(raw).toString());
+          expect(rejects(mutated)).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
