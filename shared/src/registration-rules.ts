@@ -16,6 +16,7 @@ export const consentTextVersion = "2025-06-01";
 export const fieldErrorMessages = {
   required: "required",
   tooLong: "too long (100 characters at most)",
+  controlCharacters: "line breaks and control characters are not allowed",
   badEmail: "not an e-mail address",
   badDate: "not a date (YYYY-MM-DD)",
   birthdayInFuture: "in the future",

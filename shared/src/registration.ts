@@ -2,14 +2,25 @@ import * as z from "zod/mini";
 import { accountSchema, genders } from "./me";
 import { earliestBirthday, fieldErrorMessages, nameMaxLength } from "./registration-rules";
 
+/**
+ * A name lands in the managers' chat under the guest's link: a line break in it could fake a line
+ * ("Phone: …") below, so control characters are refused, not just escaped.
+ */
+const noControlCharacters = z.refine<string>(
+  (value: string) => !/\p{Cc}/u.test(value),
+  fieldErrorMessages.controlCharacters,
+);
 const requiredName = z
   .string(fieldErrorMessages.required)
   .check(
     z.trim(),
     z.minLength(1, fieldErrorMessages.required),
     z.maxLength(nameMaxLength, fieldErrorMessages.tooLong),
+    noControlCharacters,
   );
-const optionalName = z.string().check(z.trim(), z.maxLength(nameMaxLength, fieldErrorMessages.tooLong));
+const optionalName = z
+  .string()
+  .check(z.trim(), z.maxLength(nameMaxLength, fieldErrorMessages.tooLong), noControlCharacters);
 
 /** The latest acceptable birthday: one day past today in UTC, so a guest east of UTC can enter their own today. */
 function latestBirthday(now: Date): string {

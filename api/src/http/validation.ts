@@ -1,3 +1,4 @@
+import { issuesToFields } from "@guestcard/shared";
 import type { MiddlewareHandler } from "hono";
 import { validator } from "hono/validator";
 import { type $ZodType, type input, type output, safeParse } from "zod/v4/core";
@@ -9,22 +10,14 @@ type Schema = $ZodType;
 /** CONTRACT.md: bodies over 64 KiB are refused (the CSV import has its own, larger limit). */
 export const jsonBodyLimitBytes = 64 * 1024;
 
-/** Zod issues → `{ field: message }`, the first message per field, as the error envelope wants. */
-export function fieldErrors(
-  issues: readonly { path: PropertyKey[]; message: string }[],
-): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) {
-    const field = issue.path.map(String).join(".") || "body";
-    fields[field] ??= issue.message;
-  }
-  return fields;
-}
-
 export function parseOrThrow<S extends Schema>(schema: S, value: unknown): output<S> {
   const result = safeParse(schema, value);
   if (!result.success) {
-    throw new ApiError("validation_failed", "Some fields are not valid.", fieldErrors(result.error.issues));
+    throw new ApiError(
+      "validation_failed",
+      "Some fields are not valid.",
+      issuesToFields(result.error.issues),
+    );
   }
   return result.data;
 }

@@ -224,3 +224,39 @@ describe("createManagerAccess", () => {
     expect(telegram.calls()).toBe(0);
   });
 });
+
+describe("createManagerAccess: how long answers are trusted", () => {
+  it("re-checks a member after the short TTL, but trusts 'not a member' for longer", async () => {
+    let clock = 0;
+    let calls = 0;
+    let status: "member" | "left" = "left";
+    const access = createManagerAccess({
+      adminTelegramIds: [],
+      managerChatId,
+      telegram: {
+        getChatMember: async (_chatId, userId) => {
+          calls += 1;
+          return { status, user: { id: userId, is_bot: false, first_name: "U" } } as never;
+        },
+      },
+      cacheTtlMs: 1_000,
+      nonMemberCacheTtlMs: 10_000,
+      now: () => clock,
+    });
+
+    expect(await access.isManager(1)).toBe(false);
+    status = "member";
+    clock = 5_000; // past the member TTL, within the non-member one: no new Bot API call
+    expect(await access.isManager(1)).toBe(false);
+    expect(calls).toBe(1);
+
+    clock = 10_001;
+    expect(await access.isManager(1)).toBe(true);
+    expect(calls).toBe(2);
+
+    status = "left";
+    clock = 11_002; // a member's answer expires after the short TTL
+    expect(await access.isManager(1)).toBe(false);
+    expect(calls).toBe(3);
+  });
+});

@@ -24,6 +24,11 @@ export interface ManagerAccessOptions {
    * at most this long; a shorter time costs a Bot API call per manager request.
    */
   cacheTtlMs?: number;
+  /**
+   * How long "not a member" is trusted. Every guest's /api/me asks, so this answer is the common one;
+   * keeping it longer spares Telegram's rate limit, and only delays a newly added manager's entry.
+   */
+  nonMemberCacheTtlMs?: number;
   /** How long a failed lookup (Telegram down, rate limited) is remembered before asking again. */
   failureTtlMs?: number;
   /** The clock, injectable so tests can let the cache expire without waiting. */
@@ -32,6 +37,7 @@ export interface ManagerAccessOptions {
 }
 
 export const defaultManagerCacheTtlMs = 5 * 60_000;
+export const defaultNonMemberCacheTtlMs = 30 * 60_000;
 const defaultFailureTtlMs = 15_000;
 /** Every guest's /api/me asks too; forget the oldest answers past this many so memory stays bounded. */
 const maxCachedUsers = 10_000;
@@ -56,6 +62,7 @@ export function createManagerAccess(options: ManagerAccessOptions): ManagerAcces
   const { managerChatId, telegram, logger } = options;
   const now = options.now ?? Date.now;
   const cacheTtlMs = options.cacheTtlMs ?? defaultManagerCacheTtlMs;
+  const nonMemberCacheTtlMs = options.nonMemberCacheTtlMs ?? defaultNonMemberCacheTtlMs;
   const failureTtlMs = options.failureTtlMs ?? defaultFailureTtlMs;
   const cache = new Map<number, { isManager: boolean; expiresAt: number }>();
   // Concurrent requests of one user share one Bot API call.
@@ -73,13 +80,13 @@ export function createManagerAccess(options: ManagerAccessOptions): ManagerAcces
   const askTelegram = async (chatId: number, lookup: ChatMemberLookup, telegramUserId: number) => {
     try {
       const isMember = isChatMember(await lookup.getChatMember(chatId, telegramUserId));
-      remember(telegramUserId, isMember, cacheTtlMs);
+      remember(telegramUserId, isMember, isMember ? cacheTtlMs : nonMemberCacheTtlMs);
       return isMember;
     } catch (error) {
       // Telegram answers 400 for a user it has never seen in the chat: that is simply "not a member".
       const status = (error as { error_code?: number }).error_code;
       if (status === 400) {
-        remember(telegramUserId, false, cacheTtlMs);
+        remember(telegramUserId, false, nonMemberCacheTtlMs);
         return false;
       }
       // Anything else (network, 429, 5xx): refuse for now and ask again soon. Failing closed

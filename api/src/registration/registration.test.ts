@@ -112,6 +112,12 @@ describe("POST /api/registration", () => {
       "middleName",
       "too long (100 characters at most)",
     ],
+    [
+      "a surname with a line break that would fake a line in the managers' chat",
+      { lastName: "Smith\nPhone: +70000000000" },
+      "lastName",
+      "line breaks and control characters are not allowed",
+    ],
     ["a birthday in the future", { birthday: tomorrowPlusOne }, "birthday", "in the future"],
     ["a birthday before 1900", { birthday: "1899-12-31" }, "birthday", "before 1900"],
     ["a birthday that is not a date", { birthday: "2001-02-30" }, "birthday", "not a date (YYYY-MM-DD)"],

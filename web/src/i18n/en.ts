@@ -145,6 +145,7 @@ export const en = {
   fieldErrors: {
     required: "Please fill this in",
     tooLong: "Too long: 100 characters at most",
+    controlCharacters: "Line breaks and special characters aren't allowed",
     badEmail: "This doesn't look like an e-mail address",
     badDate: "Enter a date",
     birthdayInFuture: "This date is in the future",

@@ -143,6 +143,7 @@ export const ru: Catalogue = {
   fieldErrors: {
     required: "Заполните это поле",
     tooLong: "Слишком длинно: не больше 100 символов",
+    controlCharacters: "Переносы строк и служебные символы не допускаются",
     badEmail: "Это не похоже на адрес эл. почты",
     badDate: "Укажите дату",
     birthdayInFuture: "Эта дата ещё не наступила",
