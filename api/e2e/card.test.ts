@@ -1,32 +1,15 @@
-// The virtual card end to end: the real server (`src/main.ts`, demo mode, embedded database in a
-// temp DATA_DIR), the built Mini App and Debian's Chromium opened the way Telegram opens it. The QR
-// is read back from a screenshot by an independent decoder (zbarimg, Debian's zbar-tools) and what
-// it says is sent to the POS API, as a till's scanner would. Screenshots go to artifacts/screenshots/.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { CardResponse, PosIdentifyResponse } from "@guestcard/shared";
-import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
+import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const screenshotDir = join(repositoryRoot, "artifacts", "screenshots", "card");
-const webBuild = join(repositoryRoot, "web", "dist", "index.html");
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const screenshotDir = screenshotFolder("card");
 const posKey = "secret-of-the-e2e-till";
 /** Short, so the test can watch a card die; long enough to scan it first on a busy machine. */
 const cardTtlSeconds = 12;
@@ -48,12 +31,6 @@ declare const document: {
 };
 declare const Image: new () => { src: string; decode(): Promise<void> };
 declare const XMLSerializer: new () => { serializeToString(node: unknown): string };
-
-/** The QR's content as an independent decoder reads it from a PNG. */
-async function decodeQr(pngPath: string): Promise<string> {
-  const { stdout } = await promisify(execFile)("zbarimg", ["-q", "--raw", pngPath]);
-  return stdout.trim();
-}
 
 describe("the virtual card in a real browser (e2e)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "guestcard-card-e2e-"));
@@ -94,16 +71,14 @@ describe("the virtual card in a real browser (e2e)", () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(webBuild))
-      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
-    mkdirSync(screenshotDir, { recursive: true });
+    requireWebBuild();
     [server, browser] = await Promise.all([
       startServer({
         DATA_DIR: dataDir,
         POS_API_KEYS: `till-e2e:${posKey}`,
         CARD_TTL_SECONDS: String(cardTtlSeconds),
       }),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+      launchChromium(),
     ]);
     initData = signInitData(guest, readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim());
     // The guest shares a phone (demo mode's stand-in for the bot) and registers.
@@ -302,10 +277,8 @@ describe("the virtual card in a real browser (e2e)", () => {
       ]),
     );
 
-    const cameraBrowser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+    const cameraBrowser = await launchChromium({
       args: [
-        ...chromiumArgs,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         `--use-file-for-fake-video-capture=${frame}`,

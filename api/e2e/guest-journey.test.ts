@@ -2,34 +2,22 @@
 // the built web app, and Debian's Chromium, opened the way Telegram opens a Mini App: signed
 // launch parameters in the URL hash. Screenshots of every screen, light and dark, go to
 // artifacts/screenshots/ for people to look at.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { MeResponse, MyDataResponse } from "@guestcard/shared";
-import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
+import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
-const webBuild = join(repositoryRoot, "web", "dist", "index.html");
+const screenshotDir = screenshotFolder();
 
 const serverStartMs = 150_000;
-
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /** Telegram's initData of a new guest. Ids are far from the demo launcher's so nothing collides. */
 const newGuest = (id: number, firstName: string, languageCode: string): LaunchUser => ({
@@ -52,10 +40,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
   let demoToken: string;
 
   beforeAll(async () => {
-    if (!existsSync(webBuild)) {
-      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
-    }
-    mkdirSync(screenshotDir, { recursive: true });
+    requireWebBuild();
     fakeTelegram = await startFakeBotApi();
     // A short INIT_DATA_MAX_AGE_SECONDS lets us present stale initData. Generous start-up limits:
     // on a busy two-core CI machine two servers compiling and migrating at once take a while.
@@ -70,7 +55,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         },
         serverStartMs,
       ),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+      launchChromium(),
     ]);
     demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
   }, serverStartMs + 60_000);

@@ -1,47 +1,22 @@
-// The manager's tools end to end: the real server (`src/main.ts`) with its bot polling a fake Bot API,
-// the built web app in Debian's Chromium, and the till's POS API. A manager creates a source and
-// downloads its QR code (decoded by zbarimg, an independent decoder, to exactly the link); a guest
-// starts the bot through that link, registers and is identified at the till; the funnel then shows
-// one guest at every step. Screenshots go to artifacts/screenshots/.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { StatsResponse } from "@guestcard/shared";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
+import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
-const webBuild = join(repositoryRoot, "web", "dist", "index.html");
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const screenshotDir = screenshotFolder();
 
 const botUsername = "trattoria_e2e_bot";
 const posSecret = "e2e-till-secret-123";
 const manager: LaunchUser = { id: 77_001, firstName: "Maria", lastName: "Manager", languageCode: "en" };
 const newGuest: LaunchUser = { id: 77_002, firstName: "Gleb", lastName: "Guest", languageCode: "en" };
-
-/** zbarimg prints each symbol it finds as `QR-Code:<text>`; --raw leaves just the text. */
-function decodeQr(pngFile: string): string {
-  return execFileSync("zbarimg", ["-q", "--raw", pngFile], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-  }).trim();
-}
 
 describe("manager tools in a real browser (e2e)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-manager-"));
@@ -81,9 +56,7 @@ describe("manager tools in a real browser (e2e)", () => {
   const mainButton = () => page.locator(".browser-main button");
 
   beforeAll(async () => {
-    if (!existsSync(webBuild))
-      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
-    mkdirSync(screenshotDir, { recursive: true });
+    requireWebBuild();
     fake = await startFakeBotApi({ username: botUsername });
     [server, browser] = await Promise.all([
       startServer({
@@ -94,7 +67,7 @@ describe("manager tools in a real browser (e2e)", () => {
         ADMIN_TELEGRAM_IDS: String(manager.id),
         POS_API_KEYS: `till-1:${posSecret}`,
       }),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
+      launchChromium(),
     ]);
     // The manager is a guest of their own restaurant too: the Mini App's home leads to the tools.
     await throughTheBot(manager, undefined, "+79990077001");

@@ -1,28 +1,17 @@
 // The review screen end to end, as a newcomer meets it in demo mode: the real server on a fresh
 // embedded database, the built web app in Debian's Chromium, the demo "managers' chat" page standing
 // in for Telegram. Screenshots go to artifacts/screenshots/<theme>/review-*.png.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { GuestReviewsResponse } from "@guestcard/shared";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
+import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const screenshotDir = join(repositoryRoot, "artifacts", "screenshots");
-const webBuild = join(repositoryRoot, "web", "dist", "index.html");
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const screenshotDir = screenshotFolder();
 
 describe("writing a review in the Mini App and watching it arrive (e2e, demo mode)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-reviews-"));
@@ -31,13 +20,9 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
   let demoToken: string;
 
   beforeAll(async () => {
-    if (!existsSync(webBuild))
-      throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+    requireWebBuild();
     for (const theme of ["light", "dark"]) mkdirSync(join(screenshotDir, theme), { recursive: true });
-    [server, browser] = await Promise.all([
-      startServer({ DATA_DIR: dataDir }),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs }),
-    ]);
+    [server, browser] = await Promise.all([startServer({ DATA_DIR: dataDir }), launchChromium()]);
     demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
   }, 120_000);
 

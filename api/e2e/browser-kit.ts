@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type LaunchOptions } from "@playwright/test";
+
+/** What every browser test shares: Debian's Chromium, the built Mini App, screenshots, a QR decoder. */
+
+export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Screenshots are test artifacts (gitignored); the README's come from here. */
+export function screenshotFolder(...parts: string[]): string {
+  const folder = join(repositoryRoot, "artifacts", "screenshots", ...parts);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+/** The tests run against the real build that `pnpm start` serves; `pnpm test` builds it first. */
+export function requireWebBuild(): void {
+  if (!existsSync(join(repositoryRoot, "web", "dist", "index.html"))) {
+    throw new Error("web/dist is missing: run `pnpm --filter @guestcard/web build` first");
+  }
+}
+
+/**
+ * No browser downloads on these machines: Debian's Chromium. Without the background-networking flags
+ * it keeps trying to reach Google's hosts, which this closed network refuses.
+ */
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launchChromium(options: LaunchOptions = {}) {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    ...options,
+    args: [...chromiumArgs, ...(options.args ?? [])],
+  });
+}
+
+/** A QR code's content as an independent decoder (zbarimg, Debian's zbar-tools) reads it from a PNG. */
+export function decodeQr(pngFile: string): string {
+  return execFileSync("zbarimg", ["-q", "--raw", pngFile], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}
