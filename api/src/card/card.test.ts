@@ -3,6 +3,7 @@ import {
   cardCodeLength,
   cardPinLength,
   cardResponseSchema,
+  type ErrorEnvelope,
   hasValidDammCheckDigit,
   withDammCheckDigit,
 } from "@guestcard/shared";
@@ -13,8 +14,6 @@ import { accounts, cards, settings, telegramUsers } from "../db/schema";
 import type { CardIdentifierSource } from "./card-identifiers";
 import { registerGuests } from "./card-test-fixtures";
 import { candidatesPerAttempt, issueCard, maxIssueAttempts } from "./cards";
-
-type ErrorBody = { error: { code: string; message: string } };
 
 async function issueFor(db: TestContext["database"]["db"], accountId: string, draw: CardIdentifierSource) {
   const card = await issueCard(db, { accountId }, { seconds: 60 }, draw);
@@ -87,7 +86,10 @@ describe("POST and GET /api/card", () => {
 
   it("answers 404 no_card before the first card", async () => {
     const [vera] = await registerGuests(context.database.db, 1, { firstTelegramId: 10_003 });
-    const body = await expectStatus<ErrorBody>(await context.request("/api/card", { as: vera!.user }), 404);
+    const body = await expectStatus<ErrorEnvelope>(
+      await context.request("/api/card", { as: vera!.user }),
+      404,
+    );
     expect(body.error.code).toBe("no_card");
   });
 
@@ -101,7 +103,7 @@ describe("POST and GET /api/card", () => {
       phoneVerifiedAt: new Date(),
     });
     for (const method of ["POST", "GET"]) {
-      const body = await expectStatus<ErrorBody>(
+      const body = await expectStatus<ErrorEnvelope>(
         await context.request("/api/card", { method, as: stranger }),
         403,
       );
@@ -109,7 +111,7 @@ describe("POST and GET /api/card", () => {
     }
     // And one who never even opened the app.
     const nobody = await context.request("/api/card", { method: "POST", as: guest(10_005) });
-    expect((await expectStatus<ErrorBody>(nobody, 403)).error.code).toBe("registration_required");
+    expect((await expectStatus<ErrorEnvelope>(nobody, 403)).error.code).toBe("registration_required");
   });
 
   it("takes the lifetime from the manager's setting when there is one", async () => {
@@ -277,10 +279,13 @@ describe("card lifetime", () => {
       setTimeout(resolve, Date.parse(card.expiresAt) - Date.parse(card.serverTime) + 150),
     );
     for (const code of [card.pin, card.code]) {
-      const body = await expectStatus<ErrorBody>(await identify(code), 404);
+      const body = await expectStatus<ErrorEnvelope>(await identify(code), 404);
       expect(body.error.code).toBe("code_not_found");
     }
-    const none = await expectStatus<ErrorBody>(await context.request("/api/card", { as: dasha!.user }), 404);
+    const none = await expectStatus<ErrorEnvelope>(
+      await context.request("/api/card", { as: dasha!.user }),
+      404,
+    );
     expect(none.error.code).toBe("no_card");
   });
 
@@ -294,8 +299,12 @@ describe("card lifetime", () => {
       await context.request("/api/card", { method: "POST", as: egor!.user }),
       201,
     );
-    expect((await expectStatus<ErrorBody>(await identify(old.pin), 404)).error.code).toBe("code_not_found");
-    expect((await expectStatus<ErrorBody>(await identify(old.code), 404)).error.code).toBe("code_not_found");
+    expect((await expectStatus<ErrorEnvelope>(await identify(old.pin), 404)).error.code).toBe(
+      "code_not_found",
+    );
+    expect((await expectStatus<ErrorEnvelope>(await identify(old.code), 404)).error.code).toBe(
+      "code_not_found",
+    );
     await expectStatus(await identify(fresh.pin), 200);
   });
 });

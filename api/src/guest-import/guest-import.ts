@@ -159,9 +159,9 @@ function readRecord(
   else if (!phone) problems.push("phone: not a phone number");
 
   const parsed = safeParse(guestImportRowSchema, {
-    last_name: cells.last_name ?? "",
-    first_name: cells.first_name ?? "",
-    middle_name: cells.middle_name ?? "",
+    last_name: onOneLine(cells.last_name),
+    first_name: onOneLine(cells.first_name),
+    middle_name: onOneLine(cells.middle_name),
     gender: cells.gender ? cells.gender.toLowerCase() : null,
     birthday: cells.birthday ?? "",
     email: cells.email ?? "",
@@ -189,6 +189,14 @@ function readRecord(
       email: textOrNull(row.email),
     },
   };
+}
+
+/**
+ * A spreadsheet cell may hold a line break where a name was wrapped; a name is one line (it heads a
+ * review in the managers' chat), so line breaks and other control characters fold into one space.
+ */
+function onOneLine(name: string | undefined): string {
+  return (name ?? "").replace(/[\p{Cc}\s]+/gu, " ").trim();
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ErrorEnvelope } from "@guestcard/shared";
 import { Api } from "grammy";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
@@ -25,10 +26,6 @@ const managerEndpoints: Array<{ method: string; path: string; json?: unknown; cs
   { method: "POST", path: "/api/manager/accounts/import", csv: "phone\n+79211234567\n" },
   { method: "GET", path: "/api/manager/no-such-endpoint" },
 ];
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
 
 describe("manager access over HTTP", () => {
   let fake: FakeBotApi;
@@ -64,14 +61,14 @@ describe("manager access over HTTP", () => {
     "refuses $method $path to someone outside the managers' chat with 403",
     async (endpoint) => {
       for (const who of [outsider, leaver, kicked, restrictedOut]) {
-        const body = await expectStatus<ErrorBody>(await send(endpoint, who), 403);
+        const body = await expectStatus<ErrorEnvelope>(await send(endpoint, who), 403);
         expect(body.error.code, who.firstName).toBe("forbidden");
       }
     },
   );
 
   it.each(managerEndpoints)("answers $method $path with 401 without initData", async (endpoint) => {
-    const body = await expectStatus<ErrorBody>(await send(endpoint), 401);
+    const body = await expectStatus<ErrorEnvelope>(await send(endpoint), 401);
     expect(body.error.code).toBe("unauthorized");
   });
 
@@ -97,7 +94,7 @@ describe("manager access over HTTP", () => {
       body: "{not json",
       headers: { "content-type": "application/json" },
     });
-    expect((await expectStatus<ErrorBody>(response, 403)).error.code).toBe("forbidden");
+    expect((await expectStatus<ErrorEnvelope>(response, 403)).error.code).toBe("forbidden");
   });
 
   it("tells /api/me who is a manager", async () => {
@@ -153,7 +150,7 @@ describe("manager access: someone who leaves the managers' chat", () => {
     expect(fake.callsTo("getChatMember")).toHaveLength(1);
 
     clock += ttlMs; // past the cache lifetime Telegram is asked again and says "left"
-    const body = await expectStatus<ErrorBody>(
+    const body = await expectStatus<ErrorEnvelope>(
       await context.request("/api/manager/settings", { as: manager }),
       403,
     );

@@ -1,4 +1,9 @@
-import { type CardResponse, type PosIdentifyResponse, withDammCheckDigit } from "@guestcard/shared";
+import {
+  type CardResponse,
+  type ErrorEnvelope,
+  type PosIdentifyResponse,
+  withDammCheckDigit,
+} from "@guestcard/shared";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, type TestContext } from "../../test/test-app";
@@ -6,8 +11,6 @@ import { registerGuests } from "../card/card-test-fixtures";
 import { cardIdentifications, sources, telegramUsers } from "../db/schema";
 import { sourceEventsOf } from "../sources/attribution";
 import { displayName } from "./identify";
-
-type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
 describe("POST /api/pos/identify", () => {
   let context: TestContext;
@@ -53,9 +56,12 @@ describe("POST /api/pos/identify", () => {
   });
 
   it("answers 404 code_not_found for a well-formed code nobody holds", async () => {
-    const body = await expectStatus<ErrorBody>(await identify({ code: withDammCheckDigit("12345") }), 404);
+    const body = await expectStatus<ErrorEnvelope>(
+      await identify({ code: withDammCheckDigit("12345") }),
+      404,
+    );
     expect(body.error.code).toBe("code_not_found");
-    const qr = await expectStatus<ErrorBody>(
+    const qr = await expectStatus<ErrorEnvelope>(
       await identify({ code: withDammCheckDigit("1".repeat(17)) }, "secret-of-the-hall"),
       404,
     );
@@ -67,14 +73,14 @@ describe("POST /api/pos/identify", () => {
     const wrongCheck = pin.slice(0, 5) + String((Number(pin[5]) + 1) % 10);
     const swapped = pin[1]! + pin[0]! + pin.slice(2);
     for (const code of ["48a913", "4829", "1234567", "", wrongCheck, swapped, "-48291"]) {
-      const body = await expectStatus<ErrorBody>(await identify({ code }, "secret-of-the-hall"), 422);
+      const body = await expectStatus<ErrorEnvelope>(await identify({ code }, "secret-of-the-hall"), 422);
       expect(body.error.code, JSON.stringify(code)).toBe("invalid_code");
     }
   });
 
   it("answers 422 validation_failed for a body without a string code, 400 for broken JSON", async () => {
     for (const body of [{}, { code: 482913 }, { code: "1".repeat(65) }]) {
-      const answer = await expectStatus<ErrorBody>(await identify(body, "secret-of-the-cafe"), 422);
+      const answer = await expectStatus<ErrorEnvelope>(await identify(body, "secret-of-the-cafe"), 422);
       expect(answer.error.code).toBe("validation_failed");
       expect(answer.error.fields?.code).toBeTruthy();
     }
@@ -83,7 +89,7 @@ describe("POST /api/pos/identify", () => {
       body: "{code:",
       headers: { authorization: "Bearer secret-of-the-cafe", "content-type": "application/json" },
     });
-    expect((await expectStatus<ErrorBody>(broken, 400)).error.code).toBe("bad_request");
+    expect((await expectStatus<ErrorEnvelope>(broken, 400)).error.code).toBe("bad_request");
   });
 
   it("records every identification and every miss with the terminal's name", async () => {

@@ -1,12 +1,10 @@
-import { type CardResponse, withDammCheckDigit } from "@guestcard/shared";
+import { type CardResponse, type ErrorEnvelope, withDammCheckDigit } from "@guestcard/shared";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 import { testDatabaseKind } from "../../test/test-database";
 import { registerGuests } from "../card/card-test-fixtures";
 import { cardIdentifications } from "../db/schema";
-
-type ErrorBody = { error: { code: string; message: string } };
 
 const keys = "till-1:secret-till-1,till-2:secret-till-2,kiosk:k:with:colons";
 
@@ -42,7 +40,7 @@ describe("POS API key", () => {
       } catch {
         continue; // A header the Fetch API itself refuses (NUL) never reaches us: fine.
       }
-      const body = await expectStatus<ErrorBody>(response, 401);
+      const body = await expectStatus<ErrorEnvelope>(response, 401);
       expect(body.error.code, what).toBe("unauthorized");
       expect(response.headers.get("www-authenticate"), what).toMatch(/^Bearer/);
     }
@@ -56,7 +54,7 @@ describe("POS API key", () => {
         json: { code: unknownPin },
         headers: { authorization: header },
       });
-      expect((await expectStatus<ErrorBody>(response, 404)).error.code, header).toBe("code_not_found");
+      expect((await expectStatus<ErrorEnvelope>(response, 404)).error.code, header).toBe("code_not_found");
     }
   });
 
@@ -123,7 +121,7 @@ describe(`POS miss limit (${testDatabaseKind})`, () => {
       await expectStatus(await identify(`bad${miss}`, "secret-till-1"), 422);
 
     const blocked = await identify(card.pin, "secret-till-1");
-    const body = await expectStatus<ErrorBody>(blocked, 429);
+    const body = await expectStatus<ErrorEnvelope>(blocked, 429);
     expect(body.error.code).toBe("too_many_attempts");
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(55);

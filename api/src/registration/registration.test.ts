@@ -1,4 +1,4 @@
-import { consentTextVersion } from "@guestcard/shared";
+import { consentTextVersion, type ErrorEnvelope } from "@guestcard/shared";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
@@ -17,10 +17,6 @@ const validForm = {
   email: "anna@example.com",
   consents: { personalData: true, marketing: true },
 };
-
-interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string> };
-}
 
 describe("POST /api/registration", () => {
   let context: TestContext;
@@ -97,7 +93,7 @@ describe("POST /api/registration", () => {
   });
 
   it("answers 409 phone_required before the phone is shared", async () => {
-    const body = await expectStatus<ErrorBody>(await register(anna, validForm), 409);
+    const body = await expectStatus<ErrorEnvelope>(await register(anna, validForm), 409);
     expect(body.error.code).toBe("phone_required");
   });
 
@@ -141,7 +137,7 @@ describe("POST /api/registration", () => {
     "answers 422 with a field error for %s, and creates nothing",
     async (_name, change, field, message) => {
       await sharePhone(anna, "+79095339392");
-      const body = await expectStatus<ErrorBody>(await register(anna, { ...validForm, ...change }), 422);
+      const body = await expectStatus<ErrorEnvelope>(await register(anna, { ...validForm, ...change }), 422);
       expect(body.error.code).toBe("validation_failed");
       expect(body.error.fields?.[field], JSON.stringify(body.error.fields)).toBe(message);
       expect(await context.database.db.select().from(accounts)).toHaveLength(0);
@@ -158,7 +154,7 @@ describe("POST /api/registration", () => {
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, 409, 409]);
     for (const response of responses.filter((each) => each.status === 409)) {
-      expect(((await response.json()) as ErrorBody).error.code).toBe("already_registered");
+      expect(((await response.json()) as ErrorEnvelope).error.code).toBe("already_registered");
     }
     expect(await context.database.db.select().from(accounts)).toHaveLength(1);
   });
@@ -166,7 +162,7 @@ describe("POST /api/registration", () => {
   it("answers 409 already_registered to a registered guest", async () => {
     await sharePhone(anna, "+79095339392");
     await expectStatus(await register(anna, validForm), 201);
-    const body = await expectStatus<ErrorBody>(
+    const body = await expectStatus<ErrorEnvelope>(
       await register(anna, { ...validForm, firstName: "Other" }),
       409,
     );
@@ -177,7 +173,7 @@ describe("POST /api/registration", () => {
     await sharePhone(anna, "+79095339392");
     await expectStatus(await register(anna, validForm), 201);
     await sharePhone(boris, "+79095339392");
-    const body = await expectStatus<ErrorBody>(
+    const body = await expectStatus<ErrorEnvelope>(
       await register(boris, { ...validForm, firstName: "Boris" }),
       409,
     );
@@ -195,7 +191,7 @@ describe("POST /api/registration", () => {
       .insert(accounts)
       .values({ phone: "+79095339392", lastName: "Smirnova", firstName: "Anna", origin: "import" })
       .returning();
-    const body = await expectStatus<ErrorBody>(await register(anna, validForm), 409);
+    const body = await expectStatus<ErrorEnvelope>(await register(anna, validForm), 409);
     expect(body.error.code).toBe("already_registered");
     const [row] = await context.database.db.select().from(telegramUsers).where(eq(telegramUsers.id, anna.id));
     expect(row?.accountId).toBe(imported?.id);
@@ -209,8 +205,8 @@ describe("POST /api/registration", () => {
       body: "{ not json",
       headers: { "content-type": "application/json" },
     });
-    expect((await expectStatus<ErrorBody>(malformed, 400)).error.code).toBe("bad_request");
+    expect((await expectStatus<ErrorEnvelope>(malformed, 400)).error.code).toBe("bad_request");
     const huge = await register(anna, { ...validForm, firstName: "x".repeat(70 * 1024) });
-    expect((await expectStatus<ErrorBody>(huge, 413)).error.code).toBe("payload_too_large");
+    expect((await expectStatus<ErrorEnvelope>(huge, 413)).error.code).toBe("payload_too_large");
   });
 });

@@ -1,4 +1,4 @@
-import { reviewsPerHourLimit } from "@guestcard/shared";
+import { type ErrorEnvelope, reviewsPerHourLimit } from "@guestcard/shared";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
@@ -6,7 +6,6 @@ import { outboxJobs, reviewReplies, reviews } from "../db/schema";
 import { acceptVerifiedPhone } from "../guests/guests";
 import { reviewJobKinds } from "./reviews";
 
-type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 type ReviewsBody = {
   reviews: Array<{
     id: string;
@@ -77,7 +76,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       [{ text: 42 }, { text: "required" }],
     ];
     for (const [json, fields] of cases) {
-      const error = await expectStatus<ErrorBody>(
+      const error = await expectStatus<ErrorEnvelope>(
         await context.request("/api/reviews", { as: cat, json }),
         422,
       );
@@ -93,7 +92,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
 
   it("answers 403 phone_required before a phone is shared, after validating the body", async () => {
     const stranger = guest(8004);
-    const refused = await expectStatus<ErrorBody>(
+    const refused = await expectStatus<ErrorEnvelope>(
       await context.request("/api/reviews", { as: stranger, json: { text: "Hello" } }),
       403,
     );
@@ -111,9 +110,9 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       headers: { "content-type": "application/json" },
       body: "{text:",
     });
-    expect((await expectStatus<ErrorBody>(malformed, 400)).error.code).toBe("bad_request");
+    expect((await expectStatus<ErrorEnvelope>(malformed, 400)).error.code).toBe("bad_request");
     const huge = await context.request("/api/reviews", { as: dan, json: { text: "x".repeat(70 * 1024) } });
-    expect((await expectStatus<ErrorBody>(huge, 413)).error.code).toBe("payload_too_large");
+    expect((await expectStatus<ErrorEnvelope>(huge, 413)).error.code).toBe("payload_too_large");
   });
 
   it("answers 401 without valid initData, for both methods", async () => {
@@ -122,7 +121,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
         method,
         ...(method === "POST" ? { json: { text: "hi" } } : {}),
       });
-      expect((await expectStatus<ErrorBody>(response, 401)).error.code).toBe("unauthorized");
+      expect((await expectStatus<ErrorEnvelope>(response, 401)).error.code).toBe("unauthorized");
     }
     const forged = await context.request("/api/reviews", {
       headers: { authorization: `tma ${context.initData(guest(8006)).replace(/hash=\w+/, "hash=00")}` },
@@ -139,7 +138,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       );
     }
     const limited = await context.request("/api/reviews", { as: eve, json: { text: "One more" } });
-    const body = await expectStatus<ErrorBody>(limited, 429);
+    const body = await expectStatus<ErrorEnvelope>(limited, 429);
     expect(body.error.code).toBe("too_many_requests");
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(3500);

@@ -1,4 +1,4 @@
-import type { Settings } from "@guestcard/shared";
+import type { ErrorEnvelope, Settings } from "@guestcard/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 import { acceptVerifiedPhone } from "../guests/guests";
@@ -6,10 +6,6 @@ import { readSettings } from "./settings";
 
 const manager = guest(9_700, "Manager");
 const cardHolder = guest(9_701, "Holder");
-
-interface ErrorBody {
-  error: { code: string; fields?: Record<string, string> };
-}
 
 describe("manager settings", () => {
   let context: TestContext;
@@ -89,7 +85,7 @@ describe("manager settings", () => {
     ["a restaurant name over 100 characters", { restaurantName: "R".repeat(101) }, "restaurantName"],
   ])("answers 422 for %s and changes nothing", async (_case, json, field) => {
     const before = await readSettings(context.database.db, context.config);
-    const body = await expectStatus<ErrorBody>(await put(json), 422);
+    const body = await expectStatus<ErrorEnvelope>(await put(json), 422);
     expect(body.error.code).toBe("validation_failed");
     expect(Object.keys(body.error.fields ?? {})).toEqual([field]);
     expect(await readSettings(context.database.db, context.config)).toEqual(before);

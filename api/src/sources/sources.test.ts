@@ -1,13 +1,9 @@
-import type { Source, SourceListResponse } from "@guestcard/shared";
+import type { ErrorEnvelope, Source, SourceListResponse } from "@guestcard/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 
 const manager = guest(9_400, "Manager");
-
-interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string> };
-}
 
 describe("acquisition sources", () => {
   let fake: FakeBotApi;
@@ -82,7 +78,7 @@ describe("acquisition sources", () => {
   it("answers 409 with a clear message for a code that is taken, the default one included", async () => {
     await expectStatus(await create({ name: "Receipts", code: "receipts" }), 201);
     for (const code of ["receipts", "default"]) {
-      const body = await expectStatus<ErrorBody>(await create({ name: "Another", code }), 409);
+      const body = await expectStatus<ErrorEnvelope>(await create({ name: "Another", code }), 409);
       expect(body.error.code).toBe("conflict");
       expect(body.error.message).toContain(`"${code}"`);
       expect(body.error.fields).toEqual({ code: "already used by another source" });
@@ -100,7 +96,7 @@ describe("acquisition sources", () => {
     ["a name over 100 characters", { name: "n".repeat(101), code: "fine" }, "name"],
   ])("answers 422 for %s, and creates nothing", async (_case, json, field) => {
     const before = (await list()).sources.length;
-    const body = await expectStatus<ErrorBody>(await create(json), 422);
+    const body = await expectStatus<ErrorEnvelope>(await create(json), 422);
     expect(body.error.code).toBe("validation_failed");
     expect(Object.keys(body.error.fields ?? {})).toEqual([field]);
     expect((await list()).sources.length).toBe(before);
@@ -132,20 +128,23 @@ describe("acquisition sources", () => {
   it("refuses to archive the plain bot link's source (409), but renames it", async () => {
     const defaultSource = (await list()).sources.find((each) => each.isDefault);
     if (!defaultSource) throw new Error("no default source");
-    const body = await expectStatus<ErrorBody>(await patch(defaultSource.id, { archived: true }), 409);
+    const body = await expectStatus<ErrorEnvelope>(await patch(defaultSource.id, { archived: true }), 409);
     expect(body.error.code).toBe("conflict");
     await expectStatus(await patch(defaultSource.id, { name: "Bot link on the door" }), 200);
   });
 
   it("answers 404 for a source that does not exist, and 422 for a bad update", async () => {
-    expect((await expectStatus<ErrorBody>(await patch(999_999, { name: "X" }), 404)).error.code).toBe(
+    expect((await expectStatus<ErrorEnvelope>(await patch(999_999, { name: "X" }), 404)).error.code).toBe(
       "not_found",
     );
-    expect((await expectStatus<ErrorBody>(await patch("abc", { name: "X" }), 404)).error.code).toBe(
+    expect((await expectStatus<ErrorEnvelope>(await patch("abc", { name: "X" }), 404)).error.code).toBe(
       "not_found",
     );
     const { sources } = await list();
-    const body = await expectStatus<ErrorBody>(await patch(sources[0]?.id ?? 1, { archived: "yes" }), 422);
+    const body = await expectStatus<ErrorEnvelope>(
+      await patch(sources[0]?.id ?? 1, { archived: "yes" }),
+      422,
+    );
     expect(body.error.fields).toHaveProperty("archived");
   });
 
