@@ -44,7 +44,7 @@ const connections = Number(options.connections);
 const bigAccounts = Number(options.accounts);
 const bigLiveCards = Number(options["live-cards"]);
 
-const botToken = "123456789:BENCH-token-abcdefghijklmnopqrstuvwxyz01";
+const botToken = "123456789:FAKE-bench-token-abcdefghijklmnopqrstuvwx";
 /** A restaurant chain's tills: each identify comes from one of them (one till's identifications queue up by design). */
 const tills = Array.from({ length: 20 }, (_, index) => ({
   name: `till-${index + 1}`,

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type LaunchOptions } from "@playwright/test";
+import { type Browser, chromium, type LaunchOptions } from "@playwright/test";
 
 /** What every browser test shares: Debian's Chromium, the built Mini App, screenshots, a QR decoder. */
 
@@ -50,4 +50,30 @@ export function decodeQr(pngFile: string): string {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],
   }).trim();
+}
+
+/**
+ * A phone-sized page (390×844, as a guest holds it) in Telegram's light or dark theme. Every script
+ * error and console.error on it is collected in `problems`, which the tests expect to stay empty.
+ */
+export async function openPhonePage(
+  browser: Browser,
+  theme: "light" | "dark",
+  options: { timeoutMs: number },
+) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    colorScheme: theme,
+    locale: "en-GB",
+  });
+  // Well under a test's own timeout, so a stuck step fails with its screenshot, not a bare timeout.
+  context.setDefaultTimeout(options.timeoutMs);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+  });
+  return { context, page, problems };
 }

@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MeResponse, MyDataResponse } from "@guestcard/shared";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
-import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -72,26 +72,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
 
   const initDataFor = (user: LaunchUser, authDate?: Date) => signInitData(user, demoToken, { authDate });
 
-  /** A phone-sized page; any script error or console.error in it fails the test. */
-  async function openPhone(
-    theme: ThemeName,
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      colorScheme: theme,
-      locale: "en-GB",
-    });
-    // Well under the test's own timeout, so a stuck step fails with its screenshot, not a bare timeout.
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
-    });
-    return { context, page, problems };
-  }
+  const openPhone = (theme: ThemeName) => openPhonePage(browser, theme, { timeoutMs: 20_000 });
 
   const launchUrl = (initData: string, theme: ThemeName, origin = server.url) =>
     `${origin}/${launchFragment(initData, theme)}`;

@@ -9,7 +9,7 @@ import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -56,22 +56,7 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
     return initData;
   }
 
-  async function openPhone(theme: ThemeName) {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      colorScheme: theme,
-      locale: "en-GB",
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
-    });
-    return { context, page, problems };
-  }
+  const openPhone = (theme: ThemeName) => openPhonePage(browser, theme, { timeoutMs: 15_000 });
 
   async function screenshot(page: Page, theme: ThemeName, name: string) {
     // Let the entrance animation finish so the picture is what a guest sees.
