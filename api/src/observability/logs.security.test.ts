@@ -193,7 +193,6 @@ describe("logs of a whole guest journey", () => {
     // Stopping flushes whatever is still buffered.
     expect(await server.stop("SIGTERM")).toBe(0);
     const output = server.output();
-    if (process.env.GUESTCARD_PRINT_LOG) console.log(output);
 
     const forbidden: Record<string, string[]> = {
       "the guest's phone": spellings(phone),
