@@ -18,13 +18,10 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(error: ApiError): ErrorEnvelope {
-  return {
-    error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
-  };
-}
-
 export function renderError(c: Context, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-  return c.json(errorBody(error), error.status);
+  const body: ErrorEnvelope = {
+    error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+  };
+  return c.json(body, error.status);
 }

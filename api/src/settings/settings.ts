@@ -40,11 +40,6 @@ export async function readSettings(db: Database, defaults: SettingsDefaults): Pr
   };
 }
 
-/** The lifetime of the next virtual card, in seconds. */
-export async function readCardTtlSeconds(db: Database, defaults: SettingsDefaults): Promise<number> {
-  return (await readSettings(db, defaults)).cardTtlSeconds;
-}
-
 /** Saves the given settings (already validated with `settingsUpdateSchema`) and returns all of them. */
 export async function updateSettings(
   db: Database,
