@@ -84,10 +84,7 @@ function apiRoutes(deps: AppDeps) {
     .route("/registration", registrationRoutes(groups.guest, { db }))
     .route("/my-data", myDataRoutes(groups.guest, { db }))
     .route("/card", cardRoutes(groups.guest, { db, config: deps.config }))
-    .route(
-      "/reviews",
-      reviewRoutes(groups.guest, { db, onReviewStored: () => deps.reviewDelivery?.wake() }),
-    )
+    .route("/reviews", reviewRoutes(groups.guest, { db, onReviewStored: () => deps.reviewDelivery?.wake() }))
     .route("/pos", posRoutes(groups.pos, { db, config: deps.config, logger: deps.logger }))
     .route(
       "/manager",
@@ -143,7 +140,10 @@ export function createApp(deps: AppDeps) {
   );
   const api = apiRoutes(deps);
   // Public: the contract is no secret, and a till's developer reads it before they have a key.
-  app.route("/api", apiReferenceRoutes(() => createOpenApiDocument(api.openAPIRegistry.definitions)));
+  app.route(
+    "/api",
+    apiReferenceRoutes(() => createOpenApiDocument(api.openAPIRegistry.definitions)),
+  );
   app.route("/api", api);
   app.all("/api/*", () => {
     throw new ApiError("not_found", "There is no such API endpoint.");

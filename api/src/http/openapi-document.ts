@@ -20,14 +20,18 @@ const securitySchemes = {
   posKey: {
     type: "http",
     scheme: "bearer",
-    description: "The terminal's secret from `POS_API_KEYS` (`name:secret`): `Authorization: Bearer <secret>`.",
+    description:
+      "The terminal's secret from `POS_API_KEYS` (`name:secret`): `Authorization: Bearer <secret>`.",
   },
 } as const;
 
 const tags = [
   { name: "guest", description: "The Mini App's calls for the guest who opened it (initData)." },
   { name: "pos", description: "A till or the cashier page (the terminal's POS key)." },
-  { name: "manager", description: "The restaurant's managers, from the Mini App (initData + manager rights)." },
+  {
+    name: "manager",
+    description: "The restaurant's managers, from the Mini App (initData + manager rights).",
+  },
   { name: "demo", description: "Demo mode only (no `BOT_TOKEN`); 404 `not_found` otherwise." },
 ];
 
@@ -77,7 +81,12 @@ function isZodSchema(value: unknown): value is $ZodType {
 /** The route with JSON Schemas in place of zod schemas, and its query and path schemas as parameters. */
 function withJsonSchemas(declared: RouteConfig, mountPath: string): RouteConfig {
   // What runs the route (its middleware, @hono/zod-openapi's helpers) is no part of its description.
-  const { middleware: _middleware, hide: _hide, getRoutingPath: _path, ...route } = declared as RouteConfig & {
+  const {
+    middleware: _middleware,
+    hide: _hide,
+    getRoutingPath: _path,
+    ...route
+  } = declared as RouteConfig & {
     middleware?: unknown;
     hide?: unknown;
     getRoutingPath?: unknown;

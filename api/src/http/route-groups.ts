@@ -99,10 +99,7 @@ export function errorResponses(errors: readonly DocumentedError[]): RouteConfig[
     [...byStatus].map(([status, codeSet]) => {
       const codes = [...codeSet];
       const schema = {
-        allOf: [
-          errorEnvelopeRef,
-          { properties: { error: { properties: { code: { enum: codes } } } } },
-        ],
+        allOf: [errorEnvelopeRef, { properties: { error: { properties: { code: { enum: codes } } } } }],
       };
       return [
         status,

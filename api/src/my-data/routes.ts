@@ -23,7 +23,9 @@ export function myDataRoutes(group: RouteGroup<GuestEnv>, deps: { db: Database }
     path: "/consents/marketing",
     summary: "Withdraw marketing consent",
     description: "Recorded with its time; withdrawing twice records nothing new.",
-    responses: { 200: jsonResponse("The consent history after the withdrawal", consentHistoryResponseSchema) },
+    responses: {
+      200: jsonResponse("The consent history after the withdrawal", consentHistoryResponseSchema),
+    },
     errors: ["registration_required"],
   });
   const erase = group.route({

@@ -20,8 +20,10 @@ import { recordSourceEvent } from "../sources/attribution";
 import { identifyAtTill, type TillInput } from "./identify";
 
 /** Declares the JSON body for `hc<AppType>` clients without reading it: the handler reads it itself. */
-const declaresJsonBody: MiddlewareHandler<PosEnv, string, { in: { json: PosIdentifyRequest } }> = (_c, next) =>
-  next();
+const declaresJsonBody: MiddlewareHandler<PosEnv, string, { in: { json: PosIdentifyRequest } }> = (
+  _c,
+  next,
+) => next();
 
 const invalidCodeMessages = {
   not_digits: "A card code has digits only.",
@@ -93,7 +95,10 @@ export function posRoutes(group: RouteGroup<PosEnv>, deps: { db: Database; confi
       }
       if (result.outcome !== "identified") {
         // Unknown, expired and replaced cards get the same answer: a till learns nothing from the difference.
-        throw new ApiError("code_not_found", "No live card has this code: it is unknown, expired or replaced.");
+        throw new ApiError(
+          "code_not_found",
+          "No live card has this code: it is unknown, expired or replaced.",
+        );
       }
       if (result.firstVisit && result.telegramUserId !== null) {
         await recordFirstVisit(deps, result.telegramUserId);

@@ -1,4 +1,8 @@
-import { type RegistrationResponse, registrationRequestSchema, registrationResponseSchema } from "@guestcard/shared";
+import {
+  type RegistrationResponse,
+  registrationRequestSchema,
+  registrationResponseSchema,
+} from "@guestcard/shared";
 import type { Database } from "../db/client";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import { jsonRequestBody, jsonResponse } from "../http/route-schema";

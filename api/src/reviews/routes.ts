@@ -15,7 +15,10 @@ import { assertWithinReviewLimit, listGuestReviews, submitReview } from "./revie
  * `POST /api/reviews` and `GET /api/reviews` (docs/api.md). The rate limit comes right after
  * authentication, before the body is read, so a guest over the limit gets 429 whatever they send.
  */
-export function reviewRoutes(group: RouteGroup<GuestEnv>, deps: { db: Database; onReviewStored?: () => void }) {
+export function reviewRoutes(
+  group: RouteGroup<GuestEnv>,
+  deps: { db: Database; onReviewStored?: () => void },
+) {
   const rateLimit = createMiddleware<GuestEnv>(async (c, next) => {
     await assertWithinReviewLimit(deps.db, c.get("launch").user.id);
     await next();

@@ -5,7 +5,10 @@ import { jsonRequestBody, jsonResponse } from "../http/route-schema";
 import { readSettings, type SettingsDefaults, updateSettings } from "./settings";
 
 /** `GET`/`PUT /api/manager/settings`, mounted in the manager group (managers/routes.ts). */
-export function settingsRoutes(group: RouteGroup<GuestEnv>, deps: { db: Database; defaults: SettingsDefaults }) {
+export function settingsRoutes(
+  group: RouteGroup<GuestEnv>,
+  deps: { db: Database; defaults: SettingsDefaults },
+) {
   const read = group.route({
     method: "get",
     path: "/",
