@@ -59,7 +59,6 @@ export interface RouteAuthSuiteSetup {
 }
 
 const otherBotToken = "987654321:ANOTHER-bot-token-abcdefghijklmnopqrstuv";
-const label = (route: DocumentedRoute) => `${route.method} ${route.path}`;
 
 export function runRouteAuthSuite(setup: RouteAuthSuiteSetup): void {
   const { routes, nonManager } = setup;

@@ -33,11 +33,14 @@ export function apiReferenceRoutes(document: () => OpenApiDocument) {
         pageTitle: "Guestcard API",
         url: "/api/openapi.json",
         cdn: "/api/docs/scalar.js",
-        // Nothing from elsewhere: no web fonts, no telemetry, no hosted assistant.
+        // Nothing from elsewhere: no web fonts, no telemetry, none of Scalar's hosted services.
         withDefaultFonts: false,
         telemetry: false,
         agent: { disabled: true },
-        hideClientButton: false,
+        mcp: { disabled: true },
+        showDeveloperTools: "never",
+        // Four small groups: all of them open, so a reader scrolls rather than hunts.
+        defaultOpenAllTags: true,
       }),
     )
     .get("/docs/scalar.js", (c) => {
