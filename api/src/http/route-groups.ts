@@ -52,6 +52,8 @@ export class RouteGroup<E extends Env> {
    * A new set of routes in this group, to be mounted under a path of its own
    * (`api.route("/card", cardRoutes(...))`): the guard runs first for every request under that path.
    * Never mount one at "/": its guard would then stand in front of every other group's routes.
+   * Sets mounted inside it (`openApiRoutes()`, as the manager's sources and settings are) are behind
+   * the same guard.
    */
   routes(): OpenAPIHono<E> {
     const routes = openApiRoutes<E>();
