@@ -1,5 +1,5 @@
 // Measures the two manager operations that must stay fast on a large restaurant:
-//   1. importing a 100,000-guest CSV in one request (CONTRACT.md's import);
+//   1. importing a 100,000-guest CSV in one request (docs/api.md);
 //   2. the funnel (`GET /api/manager/stats`) over 1,000,000 source events, for each period.
 // Runs the real app on PGlite, or on PostgreSQL with TEST_DATABASE_URL (a throwaway database).
 //   pnpm --filter @guestcard/api bench:manager -- [--rows 100000] [--events 1000000]

@@ -12,7 +12,10 @@ import type { Config } from "./config";
 import type { DatabaseConnection } from "./db/client";
 import { demoApi, demoPages } from "./demo/routes";
 import { ApiError, renderError } from "./errors";
-import { guestRoutes } from "./guests/routes";
+import { meRoutes } from "./guests/routes";
+import { apiReferenceRoutes } from "./http/api-reference";
+import { createOpenApiDocument } from "./http/openapi-document";
+import { createRouteGroups, openApiRoutes } from "./http/route-groups";
 import { type Logger, safeError } from "./logger";
 import { createBotIdentity } from "./managers/bot-identity";
 import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
@@ -26,7 +29,6 @@ import { posRoutes } from "./pos/routes";
 import { registrationRoutes } from "./registration/routes";
 import { demoManagersChat } from "./reviews/demo-managers-chat";
 import { reviewRoutes } from "./reviews/routes";
-import { initDataAuth } from "./telegram/init-data-auth";
 import { telegramWebhookRoutes } from "./telegram/webhook";
 
 export interface AppDeps {
@@ -56,7 +58,11 @@ export interface AppDeps {
 /** The largest body anything accepts (the CSV import); a memory guard in front of the per-route limits. */
 const hardBodyLimitBytes = 21 * 1024 * 1024;
 
-/** The JSON API, mounted at /api. Its type is what the web's `hc<AppType>` client is built from. */
+/**
+ * The JSON API, mounted at /api: every route in one of four groups, each mounted under paths of its
+ * own behind its guard (http/route-groups.ts, docs/api.md). Its type is what the web's `hc<AppType>`
+ * client is built from; its declarations are what `/api/openapi.json` is generated from.
+ */
 function apiRoutes(deps: AppDeps) {
   const db = deps.database.db;
   const managerAccess =
@@ -67,42 +73,30 @@ function apiRoutes(deps: AppDeps) {
       telegram: deps.telegram,
       logger: deps.logger,
     });
-  const guestAuth = initDataAuth({
-    botToken: deps.initDataToken,
-    maxAgeSeconds: deps.config.initDataMaxAgeSeconds,
+  const groups = createRouteGroups({
+    config: deps.config,
+    initDataToken: deps.initDataToken,
+    managerAccess,
+    demo: deps.demo,
   });
-
-  const api = new Hono();
-  // Authentication comes first for every guest route (CONTRACT.md's order of checks).
-  for (const path of [
-    "/me",
-    "/demo/*",
-    "/registration",
-    "/my-data",
-    "/my-data/*",
-    "/manager/*",
-    "/card",
-    "/reviews",
-  ])
-    api.use(path, guestAuth);
-  if (deps.demo) api.route("/demo", demoApi({ db }));
-  return api
-    .route("/", guestRoutes({ db, managerAccess, demo: deps.demo }))
-    .route("/registration", registrationRoutes({ db }))
-    .route("/my-data", myDataRoutes({ db }))
-    .route("/card", cardRoutes({ db, config: deps.config }))
-    .route("/reviews", reviewRoutes({ db, onReviewStored: () => deps.reviewDelivery?.wake() }))
-    .route("/pos", posRoutes({ db, config: deps.config, logger: deps.logger }))
+  return openApiRoutes()
+    .route("/me", meRoutes(groups.guest, { db, managerAccess, demo: deps.demo }))
+    .route("/registration", registrationRoutes(groups.guest, { db }))
+    .route("/my-data", myDataRoutes(groups.guest, { db }))
+    .route("/card", cardRoutes(groups.guest, { db, config: deps.config }))
+    .route("/reviews", reviewRoutes(groups.guest, { db, onReviewStored: () => deps.reviewDelivery?.wake() }))
+    .route("/pos", posRoutes(groups.pos, { db, config: deps.config, logger: deps.logger }))
     .route(
       "/manager",
-      managerRoutes({
+      managerRoutes(groups.manager, {
         db,
         logger: deps.logger,
         managerAccess,
         botIdentity: createBotIdentity({ demo: deps.demo, telegram: deps.telegram, logger: deps.logger }),
         settingsDefaults: deps.config,
       }),
-    );
+    )
+    .route("/demo", demoApi(groups.demo, { db }));
 }
 
 export type AppType = ReturnType<typeof apiRoutes>;
@@ -144,7 +138,13 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.route("/api", apiRoutes(deps));
+  const api = apiRoutes(deps);
+  // Public: the contract is no secret, and a till's developer reads it before they have a key.
+  app.route(
+    "/api",
+    apiReferenceRoutes(() => createOpenApiDocument(api.openAPIRegistry.definitions)),
+  );
+  app.route("/api", api);
   app.all("/api/*", () => {
     throw new ApiError("not_found", "There is no such API endpoint.");
   });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The only reader of process.env. Every variable of CONTRACT.md's table is validated here,
+ * The only reader of process.env. Every variable of README.md's Configuration table is validated here,
  * and a bad one stops the start with one clear line per variable.
  */
 
@@ -156,7 +156,7 @@ export function parseConfig(
     environment.INIT_DATA_MAX_AGE_SECONDS !== undefined &&
     optional(environment.INIT_DATA_MAX_AGE_SECONDS) === undefined
   ) {
-    // An empty value is how an operator says "no age check" (CONTRACT.md).
+    // An empty value is how an operator says "no age check" (README.md, Configuration).
     present.INIT_DATA_MAX_AGE_SECONDS = "none";
   }
   const parsed = environmentSchema.safeParse(present);

@@ -2,7 +2,7 @@ import { type ErrorCode, type ErrorEnvelope, errorStatus } from "@guestcard/shar
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** The one error type handlers throw; `renderError` turns it into CONTRACT.md's envelope. */
+/** The one error type handlers throw; `renderError` turns it into the envelope of docs/api.md (Errors). */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import pino from "pino";
 import type { Config } from "./config";
+import { describeError } from "./observability/error-description";
 import { currentLogContext } from "./observability/log-context";
 
 export type Logger = pino.Logger;
@@ -98,24 +99,9 @@ export function secretScrubber(secrets: readonly (string | undefined)[]): (line:
 }
 
 /**
- * An error as a log line may carry it: its name, a message and code that describe the failure, and
- * the top of the stack. Not its other properties: a drizzle error carries the query's parameters
- * (a phone, a review's text), a grammY error the call's payload, a fetch error its URL (with the bot
- * token in it). Anything that is not an Error (already a plain description) passes through.
+ * pino's serializer for `err` and `error`: an Error is described by the one scrubber
+ * (observability/error-description.ts); anything else is already a plain description and passes through.
  */
 export function safeError(value: unknown): unknown {
-  if (!(value instanceof Error)) return value;
-  // A failed drizzle query says "Failed query: <sql> params: <values>"; its cause (the driver's error) does not.
-  const cause = (value as { cause?: unknown }).cause;
-  const failedQuery = value.message.startsWith("Failed query");
-  const source = failedQuery && cause instanceof Error ? cause : value;
-  const { code } = source as { code?: unknown };
-  const { error_code: errorCode } = value as { error_code?: unknown };
-  return {
-    type: source.name,
-    message: source.message.startsWith("Failed query") ? "database query failed" : source.message,
-    ...(typeof code === "string" ? { code } : {}),
-    ...(typeof errorCode === "number" ? { errorCode } : {}),
-    stack: source.stack?.split("\n").slice(1, 6).join("\n"),
-  };
+  return value instanceof Error ? describeError(value) : value;
 }

@@ -83,7 +83,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
     const text = typeof params.text === "string" ? params.text : "";
     if (method === "sendMessage" && text.trim() === "")
       throw new TelegramError(400, "Bad Request: message text is empty");
-    // The limit our review messages must respect by splitting (see CONTRACT.md).
+    // The limit our review messages must respect by splitting (README.md, Reviews).
     if ([...text].length > 4096) throw new TelegramError(400, "Bad Request: message is too long");
     const messageId = (lastMessageIds.get(String(chat.id)) ?? 0) + 1;
     lastMessageIds.set(String(chat.id), messageId);

@@ -4,9 +4,11 @@ import { createBot, createBotApi, type GuestcardBot } from "../src/bot/create-bo
 import { type Config, parseConfig } from "../src/config";
 import type { DatabaseConnection } from "../src/db/client";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
+import type { OpenApiDocument } from "../src/http/openapi-document";
 import { createLogger } from "../src/logger";
 import type { ManagerAccess } from "../src/managers/manager-access";
 import { createMetrics } from "../src/observability/metrics";
+import { type ContractChecker, createContractChecker } from "./openapi-contract";
 import { createTestDatabase } from "./test-database";
 
 /** A bot token of the right shape; tests never reach Telegram. */
@@ -22,7 +24,11 @@ export interface TestContext {
   telegram: Api | undefined;
   /** Signed initData for a user, as Telegram would pass it to the Mini App. */
   initData(user: LaunchUser, options?: { startParam?: string; authDate?: Date }): string;
-  /** A request to the real app, authenticated as `as` when given. */
+  /**
+   * A request to the real app, authenticated as `as` when given. Every answer to a documented route
+   * is held to the published contract (openapi-contract.ts): a test fails on an answer whose status
+   * or body `/api/openapi.json` does not describe.
+   */
   request(
     path: string,
     init?: {
@@ -78,6 +84,13 @@ export async function createTestContext(
   });
   const initData: TestContext["initData"] = (user, signOptions) =>
     signInitData(user, testBotToken, signOptions);
+  let contract: ContractChecker | undefined;
+  const contractChecker = async () => {
+    contract ??= createContractChecker(
+      (await (await app.request("/api/openapi.json")).json()) as OpenApiDocument,
+    );
+    return contract;
+  };
   return {
     app,
     database,
@@ -93,11 +106,10 @@ export async function createTestContext(
         headers["content-type"] ??= "application/json";
         body = JSON.stringify(init.json);
       }
-      return app.request(path, {
-        method: init.method ?? (body === undefined ? "GET" : "POST"),
-        headers,
-        body,
-      });
+      const method = init.method ?? (body === undefined ? "GET" : "POST");
+      const response = await app.request(path, { method, headers, body });
+      await (await contractChecker()).check(method, path, response);
+      return response;
     },
     close: async () => {
       await bot?.settled();

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { registrationRequestSchema } from "./registration";
 
-/** CONTRACT.md: the guest-base CSV may be up to 20 MB. */
+/** docs/api.md: the guest-base CSV may be up to 20 MB. */
 export const guestImportMaxBytes = 20 * 1024 * 1024;
 
 /** The columns a guest-base CSV may name; `phone` is required, the others optional, unknown ones ignored. */
@@ -32,7 +32,7 @@ export const guestImportRowSchema = z.object({
 });
 export type GuestImportRow = z.infer<typeof guestImportRowSchema>;
 
-/** `POST /api/manager/accounts/import` → 200 (CONTRACT.md). */
+/** `POST /api/manager/accounts/import` → 200 (docs/api.md; its schema in /api/openapi.json). */
 export const guestImportResponseSchema = z.object({
   created: z.number(),
   skipped: z.number(),

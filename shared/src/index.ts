@@ -1,4 +1,5 @@
 export * from "./card";
+export * from "./demo";
 export * from "./errors";
 export * from "./guest-import";
 export * from "./language";

@@ -40,3 +40,7 @@ export type MyDataResponse = z.infer<typeof myDataResponseSchema>;
 /** `DELETE /api/my-data/consents/marketing` answers with the consent history after the withdrawal. */
 export const consentHistoryResponseSchema = z.object({ consents: z.array(consentRecordSchema) });
 export type ConsentHistoryResponse = z.infer<typeof consentHistoryResponseSchema>;
+
+/** `DELETE /api/my-data`: the account and everything linked to it is gone. */
+export const myDataDeletedResponseSchema = z.object({ deleted: z.literal(true) });
+export type MyDataDeletedResponse = z.infer<typeof myDataDeletedResponseSchema>;

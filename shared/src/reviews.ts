@@ -1,11 +1,11 @@
 import * as z from "zod/mini";
 
-/** CONTRACT.md: a review's text is 1–4000 characters; the rating, when given, 1–5. */
+/** README.md (Reviews): a review's text is 1–4000 characters; the rating, when given, 1–5. */
 export const reviewTextMaxLength = 4000;
 export const reviewRatingMin = 1;
 export const reviewRatingMax = 5;
 
-/** CONTRACT.md: more than this many reviews from one guest within an hour → 429. */
+/** README.md (Reviews): more than this many reviews from one guest within an hour → 429. */
 export const reviewsPerHourLimit = 5;
 
 /**

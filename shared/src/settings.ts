@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 
-/** What a manager may set the card lifetime to (CONTRACT.md): 30 s – 24 h. */
+/** What a manager may set the card lifetime to (README.md, Configuration): 30 s – 24 h. */
 export const cardTtlSecondsRange = { min: 30, max: 86_400 } as const;
 
 /** Telegram's rule for a Mini App's short name (the `<app>` in `t.me/<bot>/<app>`). */

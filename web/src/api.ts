@@ -4,7 +4,7 @@ import { type ClientResponse, hc } from "hono/client";
 /** The typed API: paths, bodies and answers all come from the server's routes (`AppType`). */
 export type ApiClient = ReturnType<typeof hc<AppType>>;
 
-/** Every request carries the raw initData, which the API verifies (CONTRACT.md, guest API). */
+/** Every request carries the raw initData, which the API verifies (docs/api.md, "Authentication"). */
 export function createApiClient(rawInitData: string): ApiClient {
   return hc<AppType>(`${window.location.origin}/api`, {
     headers: { authorization: `tma ${rawInitData}` },
@@ -54,20 +54,4 @@ export async function call<R extends ClientResponse<unknown, number, "json">>(
   const error = parseErrorEnvelope(body);
   if (!error) throw new ApiFailure(response.status, "unexpected", `HTTP ${response.status}`);
   throw new ApiFailure(response.status, error.code, error.message, error.fields);
-}
-
-/**
- * Demo mode's stand-in for sharing the phone through the bot (`POST /api/demo/share-phone`).
- * Written by hand because the demo routes are mounted only in demo mode and so are not part of
- * `AppType`; `phone` is optional (the server picks the demo guest's number).
- */
-export function shareDemoPhone(
-  rawInitData: string,
-  phone: string | undefined,
-): Promise<ClientResponse<{ outcome: string; status: string }, 200, "json">> {
-  return fetch(`${window.location.origin}/api/demo/share-phone`, {
-    method: "POST",
-    headers: { authorization: `tma ${rawInitData}`, "content-type": "application/json" },
-    body: JSON.stringify(phone ? { phone } : {}),
-  }) as Promise<ClientResponse<{ outcome: string; status: string }, 200, "json">>;
 }

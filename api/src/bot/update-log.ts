@@ -1,4 +1,3 @@
-import { BotError, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 
 /**
@@ -26,32 +25,5 @@ export function describeUpdate(update: Partial<Update> | undefined) {
   };
 }
 
-/**
- * An error as a log line may carry it. grammY's errors keep the call's payload (a message text with
- * a phone in it) and drizzle's keep the query's parameters, so only names, codes and messages that
- * describe the failure are kept.
- */
-export function describeError(error: unknown): Record<string, unknown> {
-  const inner = error instanceof BotError ? error.error : error;
-  if (inner instanceof GrammyError) {
-    return {
-      name: "GrammyError",
-      method: inner.method,
-      errorCode: inner.error_code,
-      message: inner.description,
-    };
-  }
-  if (inner instanceof HttpError) return { name: "HttpError", message: inner.message };
-  if (inner instanceof Error) {
-    // A failed drizzle query says "Failed query: <sql> params: <values>"; the driver's cause does not.
-    const cause = (inner as { cause?: unknown }).cause;
-    const source = inner.message.startsWith("Failed query") && cause instanceof Error ? cause : inner;
-    return {
-      name: source.name,
-      message: source.message.startsWith("Failed query") ? "database query failed" : source.message,
-      code: (source as { code?: unknown }).code,
-      stack: source.stack?.split("\n").slice(1, 6).join("\n"),
-    };
-  }
-  return { name: typeof inner, message: "non-error thrown" };
-}
+/** Errors are described for logs by the one scrubber, shared with the HTTP layer and the outbox. */
+export { describeError } from "../observability/error-description";

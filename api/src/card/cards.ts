@@ -88,7 +88,7 @@ export async function issueCard(
       ? sql`select ${holder.accountId}::uuid as account_id`
       : sql`select account_id from telegram_users where id = ${holder.telegramUserId} and account_id is not null`;
   // Mirrors readSettings (settings/settings.ts): a stored value that is not a whole positive number of
-  // seconds is ignored; the upper bound is CONTRACT.md's 24 h and keeps the cast from overflowing.
+  // seconds is ignored; the upper bound is the settings' 24 h (README.md, Configuration) and keeps the cast from overflowing.
   const ttlSeconds =
     "seconds" in lifetime
       ? sql`${lifetime.seconds}::integer`

@@ -1,10 +1,10 @@
-import type { CardResponse } from "@guestcard/shared";
-import { Hono } from "hono";
+import { type CardResponse, cardResponseSchema } from "@guestcard/shared";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import { ApiError } from "../errors";
 import { resolveGuest } from "../guests/guests";
-import type { GuestVariables } from "../telegram/init-data-auth";
+import type { GuestEnv, RouteGroup } from "../http/route-groups";
+import { jsonResponse } from "../http/route-schema";
 import type { CardIdentifierSource } from "./card-identifiers";
 import { findLiveCard, issueCard } from "./cards";
 
@@ -17,10 +17,30 @@ async function registeredAccountId(db: Database, telegramUserId: number): Promis
   return state.account.id;
 }
 
-/** `POST /api/card` and `GET /api/card` (CONTRACT.md). Authentication is applied where the API is assembled. */
-export function cardRoutes(deps: { db: Database; config: Config; newIdentifiers?: CardIdentifierSource }) {
-  return new Hono<{ Variables: GuestVariables }>()
-    .post("/", async (c) => {
+/** `POST /api/card` and `GET /api/card` (docs/api.md). */
+export function cardRoutes(
+  group: RouteGroup<GuestEnv>,
+  deps: { db: Database; config: Config; newIdentifiers?: CardIdentifierSource },
+) {
+  const issue = group.route({
+    method: "post",
+    path: "/",
+    summary: "Issue a new virtual card",
+    description:
+      "Any earlier live card of this account stops working at once. `code` is what the QR encodes, `pin` what the guest dictates; `serverTime` lets the client count down without trusting its own clock.",
+    responses: { 201: jsonResponse("The new card", cardResponseSchema) },
+    errors: ["registration_required", "unavailable"],
+  });
+  const live = group.route({
+    method: "get",
+    path: "/",
+    summary: "The guest's live card",
+    responses: { 200: jsonResponse("The live card", cardResponseSchema) },
+    errors: ["registration_required", "no_card"],
+  });
+  return group
+    .routes()
+    .openapi(issue, async (c) => {
       const telegramUserId = c.get("launch").user.id;
       const lifetime = { settingOrDefault: deps.config.cardTtlSeconds };
       // One round trip for a registered guest; the slow path links a known guest first, or refuses.
@@ -34,7 +54,7 @@ export function cardRoutes(deps: { db: Database; config: Config; newIdentifiers?
       const body: CardResponse = card;
       return c.json(body, 201);
     })
-    .get("/", async (c) => {
+    .openapi(live, async (c) => {
       const accountId = await registeredAccountId(deps.db, c.get("launch").user.id);
       const card = await findLiveCard(deps.db, accountId);
       if (!card) throw new ApiError("no_card", "There is no live card: ask for a new one.");

@@ -69,7 +69,7 @@ const themes = {
 
 export type ThemeName = keyof typeof themes;
 
-/** The URL fragment Telegram appends when it opens a Mini App (CONTRACT.md, demo mode). */
+/** The URL fragment Telegram appends when it opens a Mini App (README.md, Quick start: the demo). */
 export function launchFragment(initData: string, theme: ThemeName = "light"): string {
   const params = new URLSearchParams({
     tgWebAppData: initData,

@@ -1,13 +1,17 @@
+import {
+  type DemoSharePhoneResponse,
+  demoSharePhoneRequestSchema,
+  demoSharePhoneResponseSchema,
+} from "@guestcard/shared";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { z } from "zod";
 import type { Database } from "../db/client";
 import { ApiError } from "../errors";
 import { acceptVerifiedPhone } from "../guests/guests";
 import { normalizePhone } from "../guests/phone";
-import { jsonBody } from "../http/validation";
+import type { GuestEnv, RouteGroup } from "../http/route-groups";
+import { jsonRequestBody, jsonResponse } from "../http/route-schema";
 import { recordSourceEvent } from "../sources/attribution";
-import type { GuestVariables } from "../telegram/init-data-auth";
 import { demoGuests } from "./demo-guests";
 import { launchFragment, signInitData } from "./launch-url";
 
@@ -75,32 +79,36 @@ export function demoPages(deps: {
     });
 }
 
-const sharePhoneSchema = z.object({ phone: z.string().max(40).optional() });
-
 /**
  * Demo mode's stand-in for the one step that needs Telegram: sharing the phone with the bot.
- * It runs the same domain code as the bot's contact handler.
+ * It runs the same domain code as the bot's contact handler. Mounted in every mode (the demo group
+ * answers 404 outside demo mode), so the web's typed client covers it.
  */
-export function demoApi(deps: { db: Database }) {
-  return new Hono<{ Variables: GuestVariables }>().post(
-    "/share-phone",
-    jsonBody(sharePhoneSchema),
-    async (c) => {
-      const { user } = c.get("launch");
-      const requested = c.req.valid("json").phone;
-      const fallback =
-        demoGuests.find((guest) => guest.id === user.id)?.phone ??
-        `+7999${String(user.id).padStart(7, "0").slice(-7)}`;
-      const phone = normalizePhone(requested ?? fallback);
-      if (!phone)
-        throw new ApiError("validation_failed", "That is not a phone number.", {
-          phone: "not a phone number",
-        });
-      const { outcome, state } = await acceptVerifiedPhone(deps.db, user, phone);
-      // The same funnel steps the bot's contact handler records.
-      await recordSourceEvent(deps.db, user.id, "phone_shared");
-      if (outcome === "linked") await recordSourceEvent(deps.db, user.id, "registered");
-      return c.json({ outcome, status: state.status }, 200);
-    },
-  );
+export function demoApi(group: RouteGroup<GuestEnv>, deps: { db: Database }) {
+  const sharePhone = group.route({
+    method: "post",
+    path: "/share-phone",
+    summary: "Share a phone as if through the bot (demo mode only)",
+    description: "Without `phone`, the demo guest's own number is used.",
+    request: { body: jsonRequestBody(demoSharePhoneRequestSchema) },
+    responses: { 200: jsonResponse("What sharing the phone did", demoSharePhoneResponseSchema) },
+  });
+  return group.routes().openapi(sharePhone, async (c) => {
+    const { user } = c.get("launch");
+    const requested = c.req.valid("json").phone;
+    const fallback =
+      demoGuests.find((guest) => guest.id === user.id)?.phone ??
+      `+7999${String(user.id).padStart(7, "0").slice(-7)}`;
+    const phone = normalizePhone(requested ?? fallback);
+    if (!phone)
+      throw new ApiError("validation_failed", "That is not a phone number.", {
+        phone: "not a phone number",
+      });
+    const { outcome, state } = await acceptVerifiedPhone(deps.db, user, phone);
+    // The same funnel steps the bot's contact handler records.
+    await recordSourceEvent(deps.db, user.id, "phone_shared");
+    if (outcome === "linked") await recordSourceEvent(deps.db, user.id, "registered");
+    const body: DemoSharePhoneResponse = { outcome, status: state.status };
+    return c.json(body, 200);
+  });
 }

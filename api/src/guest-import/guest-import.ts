@@ -37,7 +37,7 @@ interface ImportError {
 }
 
 /**
- * Imports a restaurant's guest base from CSV (CONTRACT.md, `POST /api/manager/accounts/import`).
+ * Imports a restaurant's guest base from CSV (docs/api.md, `POST /api/manager/accounts/import`).
  * Good records are created as accounts of origin `import`; a phone that already has an account,
  * or that an earlier record of the same file already brought, is skipped (never overwriting what a
  * guest entered); a bad record is reported with the physical line where it starts and the rest

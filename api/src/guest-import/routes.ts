@@ -1,28 +1,31 @@
-import { guestImportMaxBytes } from "@guestcard/shared";
-import { Hono } from "hono";
+import { guestImportResponseSchema } from "@guestcard/shared";
 import type { Database } from "../db/client";
-import { ApiError } from "../errors";
+import { csvBodyRules, readBody } from "../http/request-body";
+import { type GuestEnv, openApiRoutes, type RouteGroup } from "../http/route-groups";
+import { jsonResponse } from "../http/route-schema";
 import type { Logger } from "../logger";
-import type { GuestVariables } from "../telegram/init-data-auth";
 import { importGuests } from "./guest-import";
 
-/** What a spreadsheet or a browser may call a CSV file. */
-const csvMediaTypes = new Set(["text/csv", "application/csv", "text/plain"]);
-
-/** `POST /api/manager/accounts/import` (CONTRACT.md). Manager access is checked where it is mounted. */
-export function guestImportRoutes(deps: { db: Database; logger: Logger }) {
-  return new Hono<{ Variables: GuestVariables }>().post("/import", async (c) => {
-    const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > guestImportMaxBytes) throw tooLarge();
-    const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.byteLength > guestImportMaxBytes) throw tooLarge();
-    const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!csvMediaTypes.has(mediaType)) {
-      throw new ApiError(
-        "unsupported_media_type",
-        "Send the guest base as CSV with `Content-Type: text/csv`.",
-      );
-    }
+/** `POST /api/manager/accounts/import` (docs/api.md), mounted in the manager group (managers/routes.ts). */
+export function guestImportRoutes(group: RouteGroup<GuestEnv>, deps: { db: Database; logger: Logger }) {
+  const importCsv = group.route({
+    method: "post",
+    path: "/import",
+    summary: "Import an existing guest base from CSV",
+    description:
+      "A header row names columns from `phone,last_name,first_name,middle_name,gender,birthday,email` (`phone` required; unknown columns ignored). A phone that already has an account is skipped; a bad line is reported and the rest imported; `line` is the physical line where the record starts (the header is line 1).",
+    request: {
+      body: {
+        required: true,
+        content: { "text/csv": { schema: { type: "string", description: "UTF-8 CSV, up to 20 MB" } } },
+      },
+    },
+    responses: { 200: jsonResponse("What was imported, skipped and refused", guestImportResponseSchema) },
+    errors: ["payload_too_large", "unsupported_media_type", "validation_failed"],
+  });
+  return openApiRoutes<GuestEnv>().openapi(importCsv, async (c) => {
+    const bytes = await readBody(c.req.raw, csvBodyRules);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const startedAt = performance.now();
     const result = await importGuests(deps.db, body);
     // Counts only: the file is personal data and stays out of the log.
@@ -39,8 +42,4 @@ export function guestImportRoutes(deps: { db: Database; logger: Logger }) {
     );
     return c.json(result, 200);
   });
-}
-
-function tooLarge() {
-  return new ApiError("payload_too_large", "The file is larger than 20 MB; split it and import the parts.");
 }

@@ -1,13 +1,25 @@
-import type { MeResponse } from "@guestcard/shared";
-import { Hono } from "hono";
+import { type MeResponse, meResponseSchema } from "@guestcard/shared";
 import type { Database } from "../db/client";
+import type { GuestEnv, RouteGroup } from "../http/route-groups";
+import { jsonResponse } from "../http/route-schema";
 import type { ManagerAccess } from "../managers/manager-access";
 import { recordSourceEvent } from "../sources/attribution";
-import type { GuestVariables } from "../telegram/init-data-auth";
 import { rememberTelegramUser, resolveGuest, toAccountDto } from "./guests";
 
-export function guestRoutes(deps: { db: Database; managerAccess: ManagerAccess; demo: boolean }) {
-  return new Hono<{ Variables: GuestVariables }>().get("/me", async (c) => {
+/** `GET /api/me` (docs/api.md): who the guest is and how far they got. */
+export function meRoutes(
+  group: RouteGroup<GuestEnv>,
+  deps: { db: Database; managerAccess: ManagerAccess; demo: boolean },
+) {
+  const me = group.route({
+    method: "get",
+    path: "/",
+    summary: "The guest, their shared phone and their account",
+    description:
+      "`status` says what the Mini App shows next: `needs_phone`, `needs_registration`, `registered` or `phone_conflict`. Opening the Mini App counts as arriving (the acquisition funnel).",
+    responses: { 200: jsonResponse("The guest as the server knows them", meResponseSchema) },
+  });
+  return group.routes().openapi(me, async (c) => {
     const { user, startParam } = c.get("launch");
     await rememberTelegramUser(deps.db, user);
     // Opening the Mini App counts as arriving: through a `startapp=<code>` link, or plainly.

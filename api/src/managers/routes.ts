@@ -1,13 +1,12 @@
-import { Hono } from "hono";
 import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
+import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import type { Logger } from "../logger";
 import { settingsRoutes } from "../settings/routes";
 import type { SettingsDefaults } from "../settings/settings";
 import { funnelRoutes, sourceRoutes } from "../sources/routes";
-import type { GuestVariables } from "../telegram/init-data-auth";
 import type { BotIdentity } from "./bot-identity";
-import { type ManagerAccess, requireManager } from "./manager-access";
+import type { ManagerAccess } from "./manager-access";
 
 export interface ManagerRouteDeps {
   db: Database;
@@ -18,14 +17,14 @@ export interface ManagerRouteDeps {
 }
 
 /**
- * Everything under `/api/manager/`. initData authentication runs first (where the API is assembled),
- * then the manager check, for every path here, unknown ones included.
+ * Everything under `/api/manager/`, mounted in the manager group: initData, then the manager check,
+ * for every path here, unknown ones included, before anything else is read.
  */
-export function managerRoutes(deps: ManagerRouteDeps) {
-  return new Hono<{ Variables: GuestVariables }>()
-    .use("*", requireManager(deps.managerAccess))
-    .route("/sources", sourceRoutes({ ...deps, settingsDefaults: deps.settingsDefaults }))
-    .route("/stats", funnelRoutes(deps))
-    .route("/settings", settingsRoutes({ db: deps.db, defaults: deps.settingsDefaults }))
-    .route("/accounts", guestImportRoutes(deps));
+export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDeps) {
+  return group
+    .routes()
+    .route("/sources", sourceRoutes(group, { ...deps, settingsDefaults: deps.settingsDefaults }))
+    .route("/stats", funnelRoutes(group, deps))
+    .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
+    .route("/accounts", guestImportRoutes(group, deps));
 }

@@ -20,6 +20,8 @@ const quietRoutes = new Set(["/health", "/metrics", "/assets/*"]);
  * Registered before every route, so the handler that answered is the last one Hono dispatched to:
  * after `await next()`, `routePath(c)` (the current route index) is that handler's pattern, such as
  * `/api/manager/sources/:id`; a request no route took gets the catch-all's pattern (`/api/*`, `/*`).
+ * A request a route group's guard refused was answered by the guard (`/api/me/*`, see
+ * http/route-groups.ts); see routeLabel.
  */
 export function requestLogging(logger: Logger, metrics: Metrics | undefined) {
   return createMiddleware<{ Variables: RequestIdVariables }>(async (c, next) => {
@@ -27,11 +29,19 @@ export function requestLogging(logger: Logger, metrics: Metrics | undefined) {
     const context: LogContext = { requestId: c.get("requestId") };
     await runInLogContext(context, next);
     const seconds = (performance.now() - started) / 1000;
-    const route = routePath(c) || "/*";
+    const route = routeLabel(routePath(c) || "/*", c.req.path);
     const status = c.res.status;
     metrics?.observeRequest(c.req.method, route, status, seconds);
     const line = { ...context, method: c.req.method, route, status, ms: Math.round(seconds * 1000) };
     if (quietRoutes.has(route)) logger.debug(line, "request");
     else logger.info(line, "request");
   });
+}
+
+/**
+ * A guard mounted at `/api/me/*` that refuses a request for `/api/me` itself answered for that route:
+ * the label is `/api/me`, like the answers the route gives. Deeper paths keep the guard's pattern.
+ */
+function routeLabel(pattern: string, path: string): string {
+  return pattern.endsWith("/*") && path === pattern.slice(0, -2) ? path : pattern;
 }

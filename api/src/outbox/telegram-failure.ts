@@ -1,4 +1,5 @@
-import { GrammyError, HttpError } from "grammy";
+import { GrammyError } from "grammy";
+import { summarizeError } from "../observability/error-description";
 
 /**
  * What a failed delivery attempt means for the next one:
@@ -16,7 +17,7 @@ export type DeliveryFailure =
 
 export function classifyFailure(error: unknown): DeliveryFailure {
   if (error instanceof GrammyError) {
-    const description = `${error.method}: ${error.error_code} ${error.description}`;
+    const description = summarizeError(error);
     if (error.error_code === 429) {
       const seconds = error.parameters.retry_after ?? 1;
       return { kind: "rate_limited", retryAfterMs: Math.max(1, seconds) * 1000, description };
@@ -33,14 +34,7 @@ export function classifyFailure(error: unknown): DeliveryFailure {
             : undefined;
     return { kind: "permanent", description, ...(hint ? { hint } : {}) };
   }
-  if (error instanceof HttpError) return { kind: "transient", description: `network: ${error.message}` };
-  if (error instanceof Error) {
-    // A drizzle error's message carries the query's parameters (a review's text, a phone): keep its cause's.
-    const cause = (error as { cause?: unknown }).cause;
-    const message = error.message.startsWith("Failed query")
-      ? `database: ${cause instanceof Error ? cause.message : "query failed"}`
-      : `${error.name}: ${error.message}`;
-    return { kind: "transient", description: message };
-  }
-  return { kind: "transient", description: "non-error thrown" };
+  // A network error, a timeout, a fault of ours (a database hiccup): described without what the call
+  // carried (a drizzle error's message holds the query's parameters: a review's text, a phone).
+  return { kind: "transient", description: summarizeError(error) };
 }

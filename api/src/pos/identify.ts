@@ -31,7 +31,7 @@ interface IdentifyRow {
 /**
  * One identification attempt at a till: the terminal's miss limit, the card lookup and the audit
  * row, in one database round trip (the `guestcard_pos_identify` function, migration 0003).
- * A bad code is never looked up; it is recorded as a miss, because CONTRACT.md counts 422s too.
+ * A bad code is never looked up; it is recorded as a miss, because the miss limit counts 422s too (docs/api.md).
  */
 export async function identifyAtTill(
   db: Database,

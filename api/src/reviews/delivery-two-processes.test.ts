@@ -17,7 +17,7 @@ import { telegramUser } from "../../test/telegram-updates";
 import { guest } from "../../test/test-app";
 
 const reviewCount = 200;
-// Five reviews an hour per guest (CONTRACT.md): forty guests send five each.
+// Five reviews an hour per guest (README.md, Reviews): forty guests send five each.
 const guestCount = reviewCount / 5;
 
 /** Runs `task` over `items`, `width` at a time. */

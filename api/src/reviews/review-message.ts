@@ -23,7 +23,7 @@ function authorLink(author: ReviewAuthor): string {
 }
 
 /**
- * The review as it lands in the managers' chat (CONTRACT.md): the guest's name as a link to their
+ * The review as it lands in the managers' chat (README.md, Reviews): the guest's name as a link to their
  * profile, their @username, the phone (plain text, so Telegram offers to call it), the rating and the
  * text. Every user-supplied string is escaped. A text that would pass Telegram's limit comes whole,
  * over several messages, each saying which part it is.

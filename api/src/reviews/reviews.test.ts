@@ -144,7 +144,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
     expect(retryAfter).toBeGreaterThan(3500);
     expect(retryAfter).toBeLessThanOrEqual(3600);
 
-    // Rate limit before body size and syntax (CONTRACT.md's order of checks).
+    // Rate limit before body size and syntax (docs/api.md, the order of checks).
     const malformed = await context.request("/api/reviews", {
       as: eve,
       headers: { "content-type": "application/json" },

@@ -24,7 +24,7 @@ export const reviewJobKinds = {
 } as const;
 
 /**
- * CONTRACT.md answers a review without a shared phone with `403 phone_required`, while the same
+ * The API (docs/api.md, Errors) answers a review without a shared phone with `403 phone_required`, while the same
  * code means 409 for registration; the status is the one thing this error changes.
  */
 export class ReviewPhoneRequiredError extends ApiError {

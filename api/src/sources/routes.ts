@@ -2,17 +2,21 @@ import {
   createSourceRequestSchema,
   type SourceListResponse,
   type SourceResponse,
+  type StatsResponse,
   sourceLinks,
+  sourceListResponseSchema,
+  sourceResponseSchema,
   statsQuerySchema,
+  statsResponseSchema,
   updateSourceRequestSchema,
 } from "@guestcard/shared";
-import { Hono } from "hono";
+import * as z from "zod/mini";
 import type { Database } from "../db/client";
 import { ApiError } from "../errors";
-import { jsonBody, queryParams } from "../http/validation";
+import { type GuestEnv, openApiRoutes, type RouteGroup } from "../http/route-groups";
+import { jsonRequestBody, jsonResponse, routeParameters, routeSchema } from "../http/route-schema";
 import type { BotIdentity } from "../managers/bot-identity";
 import { readSettings, type SettingsDefaults } from "../settings/settings";
-import type { GuestVariables } from "../telegram/init-data-auth";
 import { funnelCsv, funnelStats } from "./funnel";
 import { createSource, type LinkTarget, listSources, toSourceDto, updateSource } from "./sources";
 
@@ -22,14 +26,40 @@ interface SourceRouteDeps {
   botIdentity: BotIdentity;
 }
 
-/** Acquisition sources under `/api/manager/sources`; manager access is checked where they are mounted. */
-export function sourceRoutes(deps: SourceRouteDeps) {
+/** Path parameter of one source; any text here, so an id that names no source is a 404, not a 422. */
+const sourceParams = z.object({ id: z.string() });
+
+/** Acquisition sources under `/api/manager/sources`, mounted in the manager group (managers/routes.ts). */
+export function sourceRoutes(group: RouteGroup<GuestEnv>, deps: SourceRouteDeps) {
   const linkTarget = async (): Promise<LinkTarget> => ({
     botUsername: await deps.botIdentity.username(),
     miniAppShortName: (await readSettings(deps.db, deps.settingsDefaults)).miniAppShortName,
   });
-  return new Hono<{ Variables: GuestVariables }>()
-    .get("/", async (c) => {
+  const list = group.route({
+    method: "get",
+    path: "/",
+    summary: "The bot's links and every acquisition source",
+    responses: { 200: jsonResponse("The bot's links and the sources", sourceListResponseSchema) },
+  });
+  const create = group.route({
+    method: "post",
+    path: "/",
+    summary: "Make a source: a name, and a code of one's own or a generated one",
+    request: { body: jsonRequestBody(createSourceRequestSchema) },
+    responses: { 201: jsonResponse("The new source with its links", sourceResponseSchema) },
+    errors: ["conflict"],
+  });
+  const update = group.route({
+    method: "patch",
+    path: "/{id}",
+    summary: "Rename, archive or bring back a source",
+    description: "The code never changes: it is printed. The plain bot link's source cannot be archived.",
+    request: { params: routeParameters(sourceParams), body: jsonRequestBody(updateSourceRequestSchema) },
+    responses: { 200: jsonResponse("The source after the change", sourceResponseSchema) },
+    errors: ["not_found", "conflict"],
+  });
+  return openApiRoutes<GuestEnv>()
+    .openapi(list, async (c) => {
       const [target, rows] = await Promise.all([linkTarget(), listSources(deps.db)]);
       const plain = sourceLinks(target.botUsername, target.miniAppShortName, "default");
       const body: SourceListResponse = {
@@ -38,14 +68,14 @@ export function sourceRoutes(deps: SourceRouteDeps) {
       };
       return c.json(body, 200);
     })
-    .post("/", jsonBody(createSourceRequestSchema), async (c) => {
+    .openapi(create, async (c) => {
       const target = await linkTarget();
       const row = await createSource(deps.db, c.req.valid("json"));
       const body: SourceResponse = { source: toSourceDto(row, target) };
       return c.json(body, 201);
     })
-    .patch("/:id", jsonBody(updateSourceRequestSchema), async (c) => {
-      const id = sourceId(c.req.param("id"));
+    .openapi(update, async (c) => {
+      const id = sourceId(c.req.valid("param").id);
       const target = await linkTarget();
       const row = await updateSource(deps.db, id, c.req.valid("json"));
       const body: SourceResponse = { source: toSourceDto(row, target) };
@@ -54,8 +84,25 @@ export function sourceRoutes(deps: SourceRouteDeps) {
 }
 
 /** `GET /api/manager/stats`: the funnel as JSON, or as a CSV download with `format=csv`. */
-export function funnelRoutes(deps: { db: Database }) {
-  return new Hono<{ Variables: GuestVariables }>().get("/", queryParams(statsQuerySchema), async (c) => {
+export function funnelRoutes(group: RouteGroup<GuestEnv>, deps: { db: Database }) {
+  const stats = group.route({
+    method: "get",
+    path: "/",
+    summary: "The acquisition funnel, in total and per source",
+    description:
+      "Started → shared the phone → registered → first visit at a till, each counted once per Telegram user for their first-touch source. `format=csv` answers the same as a CSV download.",
+    request: { query: routeParameters(statsQuerySchema) },
+    responses: {
+      200: {
+        description: "The funnel (JSON), or with `format=csv` the same as CSV",
+        content: {
+          "application/json": { schema: routeSchema(statsResponseSchema) },
+          "text/csv": { schema: { type: "string" } },
+        },
+      },
+    },
+  });
+  return openApiRoutes<GuestEnv>().openapi(stats, async (c) => {
     const query = c.req.valid("query");
     const stats = await funnelStats(deps.db, query.period, { utcOffsetMinutes: query.utcOffsetMinutes });
     if (query.format === "csv") {
@@ -65,7 +112,8 @@ export function funnelRoutes(deps: { db: Database }) {
         "content-disposition": `attachment; filename="guestcard-funnel-${query.period}-${day}.csv"`,
       });
     }
-    return c.json(stats, 200);
+    const body: StatsResponse = stats;
+    return c.json(body, 200);
   });
 }
 

@@ -1,7 +1,7 @@
 import type { AppType } from "@guestcard/api/app";
 import { hc } from "hono/client";
 
-/** The till's POS key and the terminal name the server knows it by, kept in this browser (CONTRACT.md). */
+/** The till's POS key and the terminal name the server knows it by, kept in this browser (docs/api.md). */
 export interface TillKey {
   key: string;
   terminal: string;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { ApiFailure, shareDemoPhone } from "../api";
+import { ApiFailure } from "../api";
 import { Icon, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { translateFieldError, useTexts } from "../i18n";
@@ -19,7 +19,7 @@ type Phase = "idle" | "asking" | "waiting" | "not-yet" | "declined" | "unsupport
  * shares a made-up number through the same domain code instead.
  */
 export function PhoneScreen() {
-  const { me, launch, refresh, request } = useSession();
+  const { api, me, refresh, request } = useSession();
   const texts = useTexts();
   const [phase, setPhase] = useState<Phase>("idle");
   const [demoPhone, setDemoPhone] = useState("");
@@ -65,7 +65,8 @@ export function PhoneScreen() {
     setPhase("asking");
     setDemoError(null);
     try {
-      await request(shareDemoPhone(launch.rawInitData, demoPhone.trim() || undefined));
+      const phone = demoPhone.trim();
+      await request(api.demo["share-phone"].$post({ json: phone ? { phone } : {} }));
       haptic.success();
       await refresh();
     } catch (failure) {
