@@ -1,5 +1,7 @@
 export * from "./card";
 export * from "./errors";
+export * from "./field-error-messages";
+export * from "./field-errors";
 export * from "./guest-import";
 export * from "./language";
 export * from "./me";
@@ -9,3 +11,4 @@ export * from "./registration-rules";
 export * from "./reviews";
 export * from "./settings";
 export * from "./sources";
+export * from "./text-rules";

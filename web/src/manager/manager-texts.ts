@@ -1,5 +1,36 @@
-import { defaultSourceCode } from "@guestcard/shared";
-import { useTexts } from "../i18n";
+import {
+  defaultSourceCode,
+  type ErrorCode,
+  type GuestImportLineError,
+  type GuestImportLineErrorCode,
+  type Language,
+} from "@guestcard/shared";
+import type { ApiFailure } from "../api";
+import { type ErrorText, errorText, type FieldErrorTexts, fieldErrorText, useTexts } from "../i18n";
+
+/** The field error codes the manager's screens can meet (sources, settings, the guest-base import). */
+type ManagerFieldErrorTexts = FieldErrorTexts<
+  | "required"
+  | "too_long"
+  | "wrong_type"
+  | "not_one_of"
+  | "control_characters"
+  | "invalid_characters"
+  | "not_an_email"
+  | "not_a_date"
+  | "in_the_future"
+  | "before_1900"
+  | "not_a_phone"
+  | "lifetime_out_of_range"
+  | "bad_short_name"
+  | "bad_source_code"
+  | "already_used"
+  | "column_missing"
+  | "column_repeated"
+>;
+
+/** What a failed request means for a manager; `unexpected` for any code not listed. */
+type ManagerErrorTexts = Partial<Record<ErrorCode, ErrorText>> & { unexpected: ErrorText };
 
 /**
  * The manager screens' texts, English and Russian. They live in the manager chunk, not in the guest
@@ -74,7 +105,47 @@ const en = {
   errors: "Lines with errors",
   line: (line: number) => `Line ${line}`,
   importTooLarge: "The file is larger than 20 MB: split it into parts.",
+  importLineErrors: {
+    wrong_field_count: ({ fields, expected }) => `${fields} fields, but the header names ${expected}`,
+    unclosed_quote: "A quote is never closed: this line and the rest of the file were not imported",
+    not_csv: "Not readable as CSV: this line and the rest of the file were not imported",
+  } satisfies Record<Exclude<GuestImportLineErrorCode, "invalid_fields">, ErrorText> as Record<
+    Exclude<GuestImportLineErrorCode, "invalid_fields">,
+    ErrorText
+  >,
   failed: "That didn't work. Check the connection and try again.",
+
+  fieldErrors: {
+    required: "Please fill this in",
+    too_long: ({ max }) => `Too long: ${max} characters at most`,
+    wrong_type: "This value has the wrong type",
+    not_one_of: ({ options }) => `Must be one of: ${options}`,
+    control_characters: "Line breaks, control and invisible characters aren't allowed",
+    invalid_characters: "Contains a broken character: retype it",
+    not_an_email: "Not an e-mail address",
+    not_a_date: "Not a date (YYYY-MM-DD)",
+    in_the_future: "A date in the future",
+    before_1900: "A date before 1900",
+    not_a_phone: "Not a phone number",
+    lifetime_out_of_range: "From 30 seconds to 24 hours (86,400 seconds), in whole seconds",
+    bad_short_name: "3–30 Latin letters, digits or underscores, as in BotFather",
+    bad_source_code: "1–64 Latin letters, digits, _ or -, no spaces",
+    already_used: "Another source already has this code: choose another one",
+    column_missing: ({ column }) => `The header row has no ${column} column`,
+    column_repeated: ({ column }) => `The header names the ${column} column twice`,
+    invalid: "Please check this",
+  } satisfies ManagerFieldErrorTexts as ManagerFieldErrorTexts,
+  failures: {
+    forbidden: "Only the restaurant's managers can do this.",
+    not_found: "Not found: it may have been deleted. Go back and try again.",
+    conflict: "That can't be done: it clashes with what is already there.",
+    unavailable: "The bot isn't reachable right now, so there are no links yet. Try again in a minute.",
+    payload_too_large: "The file is larger than 20 MB: split it into parts.",
+    unsupported_media_type: "This isn't a CSV file. Save the table as CSV (UTF-8) and try again.",
+    validation_failed: "Some values aren't valid. Check them and try again.",
+    too_many_requests: ({ retryAfterSeconds }) => `Too many requests: try again in ${retryAfterSeconds} s.`,
+    unexpected: "Something went wrong on the server. Try again in a minute.",
+  } satisfies ManagerErrorTexts as ManagerErrorTexts,
 };
 
 export type ManagerTexts = typeof en;
@@ -149,12 +220,77 @@ const ru: ManagerTexts = {
   errors: "Строки с ошибками",
   line: (line: number) => `Строка ${line}`,
   importTooLarge: "Файл больше 20 МБ: разделите его на части.",
+  importLineErrors: {
+    wrong_field_count: ({ fields, expected }) => `Полей: ${fields}, а в заголовке — ${expected}`,
+    unclosed_quote: "Кавычка не закрыта: эта строка и всё после неё не загружены",
+    not_csv: "Не читается как CSV: эта строка и всё после неё не загружены",
+  },
   failed: "Не получилось. Проверьте связь и попробуйте ещё раз.",
+
+  fieldErrors: {
+    required: "Заполните это поле",
+    too_long: ({ max }) => `Слишком длинно: не больше ${max} символов`,
+    wrong_type: "Значение не того типа",
+    not_one_of: ({ options }) => `Допустимо одно из: ${options}`,
+    control_characters: "Переносы строк, служебные и невидимые символы не допускаются",
+    invalid_characters: "Здесь повреждённый символ: наберите текст заново",
+    not_an_email: "Не адрес эл. почты",
+    not_a_date: "Не дата (ГГГГ-ММ-ДД)",
+    in_the_future: "Дата в будущем",
+    before_1900: "Дата раньше 1900 года",
+    not_a_phone: "Не номер телефона",
+    lifetime_out_of_range: "От 30 секунд до 24 часов (86 400 секунд), целым числом",
+    bad_short_name: "3–30 латинских букв, цифр или подчёркиваний, как в BotFather",
+    bad_source_code: "1–64 латинских буквы, цифры, _ или -, без пробелов",
+    already_used: "Этот код уже у другого источника: выберите другой",
+    column_missing: ({ column }) => `В строке заголовков нет колонки ${column}`,
+    column_repeated: ({ column }) => `Колонка ${column} указана в заголовке дважды`,
+    invalid: "Проверьте это поле",
+  },
+  failures: {
+    forbidden: "Это могут делать только управляющие ресторана.",
+    not_found: "Не найдено: возможно, уже удалено. Вернитесь назад и попробуйте снова.",
+    conflict: "Так нельзя: это противоречит тому, что уже есть.",
+    unavailable: "Бот сейчас недоступен, поэтому ссылок пока нет. Попробуйте через минуту.",
+    payload_too_large: "Файл больше 20 МБ: разделите его на части.",
+    unsupported_media_type: "Это не CSV-файл. Сохраните таблицу как CSV (UTF-8) и попробуйте снова.",
+    validation_failed: "Некоторые значения неверны. Проверьте их и попробуйте снова.",
+    too_many_requests: ({ retryAfterSeconds }) =>
+      `Слишком много запросов: попробуйте через ${retryAfterSeconds} с.`,
+    unexpected: "На сервере что-то пошло не так. Попробуйте через минуту.",
+  },
 };
 
-/** The manager texts in the language the rest of the app speaks. */
+/** The manager's catalogue, by language. */
+export const managerCatalogues: Record<Language, ManagerTexts> = { en, ru };
+
+/** The manager texts in the language the rest of the app speaks (the one `loadCatalogue` picked). */
 export function useManagerTexts(): ManagerTexts {
-  return useTexts().locale.startsWith("ru") ? ru : en;
+  return managerCatalogues[useTexts().language];
+}
+
+/**
+ * A failed request, said to a manager: by its field errors when it has them (a CSV without a phone
+ * column), else by its code. Never the server's English `message`.
+ */
+export function failureText(texts: ManagerTexts, failure: ApiFailure): string {
+  if (failure.isNetwork) return texts.failed;
+  const fieldErrors = Object.values(failure.fieldErrors);
+  if (fieldErrors.length > 0) {
+    return fieldErrors.map((error) => fieldErrorText(texts.fieldErrors, error)).join("; ");
+  }
+  const text = texts.failures[failure.code as ErrorCode] ?? texts.failures.unexpected;
+  return errorText(text, failure.params);
+}
+
+/** One line of the import's report, in the manager's language: each bad column, or what broke the line. */
+export function importLineErrorText(texts: ManagerTexts, error: GuestImportLineError): string {
+  if (error.code === "invalid_fields") {
+    return Object.entries(error.fieldErrors ?? {})
+      .map(([column, fieldError]) => `${column}: ${fieldErrorText(texts.fieldErrors, fieldError)}`)
+      .join("; ");
+  }
+  return errorText(texts.importLineErrors[error.code], error.params);
 }
 
 /** The default source keeps the name the migration gave it until a manager renames it; show it in their language. */
