@@ -169,7 +169,7 @@ describe("manager tools in a real browser (e2e)", () => {
     await page.getByRole("button", { name: /Settings/ }).click();
     await page.getByLabel(/Card lifetime/).fill("20");
     await mainButton().click();
-    await page.getByText("at least 30 seconds").waitFor();
+    await page.getByText("From 30 seconds to 24 hours").waitFor();
     await page.getByLabel(/Card lifetime/).fill("120");
     await mainButton().click();
     await page.getByText("Saved").waitFor();
@@ -188,7 +188,7 @@ describe("manager tools in a real browser (e2e)", () => {
     );
     await page.locator("input[type=file]").setInputFiles(csvFile);
     await expect.poll(() => page.getByTestId("import-created").textContent()).toBe("2");
-    await page.getByText("phone: not a phone number").waitFor();
+    await page.getByText("phone: Not a phone number").waitFor();
     await page.getByText("Line 3").waitFor();
     await screenshot("import");
   });

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { fieldRule } from "./field-errors";
 
 /**
  * The virtual card's two identifiers, both digits only (till card fields often accept nothing else):
@@ -50,9 +51,13 @@ export function hasValidDammCheckDigit(digits: string): boolean {
   return /^\d{2,}$/.test(digits) && dammInterim(digits) === 0;
 }
 
+/** Why a till's code cannot be a card: `error.params.reason` of a `422 invalid_code`. */
+export const invalidCodeReasons = ["not_digits", "wrong_length", "check_digit"] as const;
+export type InvalidCodeReason = (typeof invalidCodeReasons)[number];
+
 export type CardCodeReading =
   | { kind: "pin" | "code"; digits: string }
-  | { kind: "invalid"; reason: "not_digits" | "wrong_length" | "check_digit" };
+  | { kind: "invalid"; reason: InvalidCodeReason };
 
 /**
  * What a till sent: a PIN or a QR code, or why it cannot be one. Spaces are ignored because the
@@ -86,7 +91,7 @@ export const posCodeMaxLength = 64;
 
 /** `POST /api/pos/identify` body: the PIN or the QR's content, as typed or scanned. */
 export const posIdentifyRequestSchema = z.object({
-  code: z.string("the PIN or the QR code's content, as a string").check(z.maxLength(posCodeMaxLength)),
+  code: z.string(fieldRule("required")).check(z.maxLength(posCodeMaxLength, fieldRule("too_long"))),
 });
 export type PosIdentifyRequest = z.infer<typeof posIdentifyRequestSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { fieldErrorCodes } from "./field-errors";
 
 /** Every error code the API can answer with, and the HTTP status it travels with. */
 export const errorStatus = {
@@ -25,11 +26,28 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** Parameters of an error or a field error: `{ retryAfterSeconds: 30 }`, `{ max: 100 }`, `{ reason: "check_digit" }`. */
+export const errorParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+/** One field's error: a stable code (field-errors.ts) and the parameters its sentence needs. */
+export const fieldErrorSchema = z.object({
+  code: z.enum(fieldErrorCodes),
+  params: z.optional(errorParamsSchema),
+});
+
+/**
+ * CONTRACT.md's envelope: `code`, `message` (English, for logs and integrators) and `fields`
+ * (`{ field: "English message" }`) exactly as the contract fixes them, plus what people's screens
+ * are built from: `params` of the error (e.g. `retryAfterSeconds` with every `Retry-After`, `reason`
+ * of `invalid_code`) and `fieldErrors` (`{ field: { code, params? } }`, the same keys as `fields`).
+ */
 export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
+    params: z.optional(errorParamsSchema),
     fields: z.optional(z.record(z.string(), z.string())),
+    fieldErrors: z.optional(z.record(z.string(), fieldErrorSchema)),
   }),
 });
 

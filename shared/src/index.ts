@@ -1,6 +1,8 @@
 export * from "./card";
 export * from "./demo";
 export * from "./errors";
+export * from "./field-error-messages";
+export * from "./field-errors";
 export * from "./guest-import";
 export * from "./language";
 export * from "./me";
@@ -10,3 +12,4 @@ export * from "./registration-rules";
 export * from "./reviews";
 export * from "./settings";
 export * from "./sources";
+export * from "./text-rules";

@@ -1,26 +1,15 @@
 import * as z from "zod/mini";
+import { fieldRule } from "./field-errors";
 import { accountSchema, genders } from "./me";
-import { earliestBirthday, fieldErrorMessages, nameMaxLength } from "./registration-rules";
+import { earliestBirthday, nameMaxLength } from "./registration-rules";
+import { nameText } from "./text-rules";
 
 /**
- * A name lands in the managers' chat under the guest's link: a line break in it could fake a line
- * ("Phone: …") below, so control characters are refused, not just escaped.
+ * Names land in the managers' chat under the guest's link and on the till's screen: the shared
+ * text rule (text-rules.ts) refuses line breaks, control, zero-width and bidi characters in them.
  */
-const noControlCharacters = z.refine<string>(
-  (value: string) => !/\p{Cc}/u.test(value),
-  fieldErrorMessages.controlCharacters,
-);
-const requiredName = z
-  .string(fieldErrorMessages.required)
-  .check(
-    z.trim(),
-    z.minLength(1, fieldErrorMessages.required),
-    z.maxLength(nameMaxLength, fieldErrorMessages.tooLong),
-    noControlCharacters,
-  );
-const optionalName = z
-  .string()
-  .check(z.trim(), z.maxLength(nameMaxLength, fieldErrorMessages.tooLong), noControlCharacters);
+const requiredName = nameText({ required: true, maxLength: nameMaxLength });
+const optionalName = nameText({ required: false, maxLength: nameMaxLength });
 
 /** The latest acceptable birthday: one day past today in UTC, so a guest east of UTC can enter their own today. */
 function latestBirthday(now: Date): string {
@@ -40,20 +29,17 @@ const notGiven = (value: string) => value === "";
 const birthday = z.string().check(
   z.trim(),
   z.refine((value) => notGiven(value) || isCalendarDate(value), {
-    message: fieldErrorMessages.badDate,
+    message: fieldRule("not_a_date"),
     abort: true,
   }),
-  z.refine((value) => notGiven(value) || value >= earliestBirthday, fieldErrorMessages.birthdayTooEarly),
-  z.refine(
-    (value) => notGiven(value) || value <= latestBirthday(new Date()),
-    fieldErrorMessages.birthdayInFuture,
-  ),
+  z.refine((value) => notGiven(value) || value >= earliestBirthday, fieldRule("before_1900")),
+  z.refine((value) => notGiven(value) || value <= latestBirthday(new Date()), fieldRule("in_the_future")),
 );
 
 const email = z.string().check(
   z.trim(),
-  z.maxLength(254, fieldErrorMessages.tooLong),
-  z.refine((value) => notGiven(value) || z.regexes.email.test(value), fieldErrorMessages.badEmail),
+  z.maxLength(254, fieldRule("too_long")),
+  z.refine((value) => notGiven(value) || z.regexes.email.test(value), fieldRule("not_an_email")),
 );
 
 /**
@@ -67,15 +53,15 @@ export const registrationRequestSchema = z.object({
   lastName: requiredName,
   firstName: requiredName,
   middleName: z.optional(z.nullable(optionalName)),
-  gender: z.optional(z.nullable(z.enum(genders))),
+  gender: z.optional(z.nullable(z.enum(genders, fieldRule("not_one_of")))),
   birthday: z.optional(z.nullable(birthday)),
   email: z.optional(z.nullable(email)),
   consents: z.object(
     {
-      personalData: z.literal(true, fieldErrorMessages.consentRequired),
+      personalData: z.literal(true, fieldRule("consent_required")),
       marketing: z.optional(z.boolean()),
     },
-    fieldErrorMessages.consentRequired,
+    fieldRule("consent_required"),
   ),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
@@ -89,18 +75,3 @@ export function textOrNull(value: string | null | undefined): string | null {
 
 export const registrationResponseSchema = z.object({ account: accountSchema });
 export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
-
-/**
- * Flattens validation issues into `{ field: message }`, the shape of `error.fields`.
- * Nested paths are joined with dots (`consents.personalData`); the first issue per field wins.
- */
-export function issuesToFields(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) {
-    const key = issue.path.map(String).join(".") || "body";
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}

@@ -1,4 +1,6 @@
 import * as z from "zod/mini";
+import { fieldRule } from "./field-errors";
+import { multiLineText } from "./text-rules";
 
 /** README.md (Reviews): a review's text is 1–4000 characters; the rating, when given, 1–5. */
 export const reviewTextMaxLength = 4000;
@@ -9,35 +11,17 @@ export const reviewRatingMax = 5;
 export const reviewsPerHourLimit = 5;
 
 /**
- * Field error messages, one per rule. The API sends these English texts in `error.fields`;
- * the web maps each back to its key to show it in the guest's language.
- */
-export const reviewFieldErrorMessages = {
-  textRequired: "required",
-  textTooLong: `too long (${reviewTextMaxLength} characters at most)`,
-  ratingOutOfRange: `a whole number from ${reviewRatingMin} to ${reviewRatingMax}`,
-} as const;
-
-/**
  * Length as the Mini App's counter and a textarea's `maxLength` count it (UTF-16 code units), so a
  * guest who sees "4000 / 4000" is never refused by the server. The text is trimmed first: blank
- * lines around a review are not part of it.
+ * lines around a review are not part of it. Line breaks stay; other control characters are refused
+ * (text-rules.ts).
  */
-const reviewText = z
-  .string(reviewFieldErrorMessages.textRequired)
-  .check(
-    z.trim(),
-    z.minLength(1, reviewFieldErrorMessages.textRequired),
-    z.maxLength(reviewTextMaxLength, reviewFieldErrorMessages.textTooLong),
-  );
+const reviewText = multiLineText({ required: true, maxLength: reviewTextMaxLength });
 
+const ratingRule = fieldRule("out_of_range", { min: reviewRatingMin, max: reviewRatingMax });
 const reviewRating = z
-  .number(reviewFieldErrorMessages.ratingOutOfRange)
-  .check(
-    z.int(reviewFieldErrorMessages.ratingOutOfRange),
-    z.gte(reviewRatingMin, reviewFieldErrorMessages.ratingOutOfRange),
-    z.lte(reviewRatingMax, reviewFieldErrorMessages.ratingOutOfRange),
-  );
+  .number(ratingRule)
+  .check(z.int(ratingRule), z.gte(reviewRatingMin, ratingRule), z.lte(reviewRatingMax, ratingRule));
 
 /** `POST /api/reviews` body, used by the API's validator and by the Mini App's form. `rating` null = not given. */
 export const reviewRequestSchema = z.object({

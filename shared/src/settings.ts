@@ -1,4 +1,6 @@
 import * as z from "zod/mini";
+import { fieldRule } from "./field-errors";
+import { nameText } from "./text-rules";
 
 /** What a manager may set the card lifetime to (README.md, Configuration): 30 s – 24 h. */
 export const cardTtlSecondsRange = { min: 30, max: 86_400 } as const;
@@ -18,33 +20,23 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+const lifetimeRule = fieldRule("lifetime_out_of_range", cardTtlSecondsRange);
+
 /** `PUT /api/manager/settings`: any subset of the settings; what is left out stays as it is. */
 export const settingsUpdateSchema = z.object({
   cardTtlSeconds: z.optional(
     z
-      .number("a whole number of seconds")
+      .number(lifetimeRule)
       .check(
-        z.int("a whole number of seconds"),
-        z.gte(cardTtlSecondsRange.min, "at least 30 seconds"),
-        z.lte(cardTtlSecondsRange.max, "at most 24 hours (86400 seconds)"),
+        z.int(lifetimeRule),
+        z.gte(cardTtlSecondsRange.min, lifetimeRule),
+        z.lte(cardTtlSecondsRange.max, lifetimeRule),
       ),
   ),
   miniAppShortName: z.optional(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.regex(miniAppShortNamePattern, "3–30 Latin letters, digits or underscores, as in BotFather"),
-      ),
+    z.string().check(z.trim(), z.regex(miniAppShortNamePattern, fieldRule("bad_short_name"))),
   ),
-  restaurantName: z.optional(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(1, "required"),
-        z.maxLength(restaurantNameMaxLength, "too long (100 characters at most)"),
-      ),
-  ),
+  /** The bot's texts name the restaurant: a name like a guest's, one line of visible characters. */
+  restaurantName: z.optional(nameText({ required: true, maxLength: restaurantNameMaxLength })),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;

@@ -1,4 +1,5 @@
 import type { AppType } from "@guestcard/api/app";
+import type { ErrorParams, FieldErrors } from "@guestcard/shared";
 import { type ClientResponse, hc } from "hono/client";
 
 /** The typed API: paths, bodies and answers all come from the server's routes (`AppType`). */
@@ -21,6 +22,9 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly fields: Readonly<Record<string, string>> = {},
+    /** What screens show, by code (`error.fieldErrors`, `error.params`); `message` and `fields` are English. */
+    readonly fieldErrors: FieldErrors = {},
+    readonly params: ErrorParams = {},
   ) {
     super(message);
   }
@@ -53,5 +57,12 @@ export async function call<R extends ClientResponse<unknown, number, "json">>(
   const { parseErrorEnvelope } = await import("./error-envelope");
   const error = parseErrorEnvelope(body);
   if (!error) throw new ApiFailure(response.status, "unexpected", `HTTP ${response.status}`);
-  throw new ApiFailure(response.status, error.code, error.message, error.fields);
+  throw new ApiFailure(
+    response.status,
+    error.code,
+    error.message,
+    error.fields,
+    error.fieldErrors,
+    error.params,
+  );
 }

@@ -102,7 +102,7 @@ export function demoApi(group: RouteGroup<GuestEnv>, deps: { db: Database }) {
     const phone = normalizePhone(requested ?? fallback);
     if (!phone)
       throw new ApiError("validation_failed", "That is not a phone number.", {
-        phone: "not a phone number",
+        phone: { code: "not_a_phone" },
       });
     const { outcome, state } = await acceptVerifiedPhone(deps.db, user, phone);
     // The same funnel steps the bot's contact handler records.

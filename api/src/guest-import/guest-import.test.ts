@@ -83,7 +83,14 @@ describe("POST /api/manager/accounts/import", () => {
     expect(result).toEqual({
       created: 6,
       skipped: 0,
-      errors: [{ line: 7, message: "phone: not a phone number" }],
+      errors: [
+        {
+          line: 7,
+          message: "phone: not a phone number",
+          code: "invalid_fields",
+          fieldErrors: { phone: { code: "not_a_phone" } },
+        },
+      ],
     });
     expect(await phones()).not.toContain("+12345");
   });
@@ -100,7 +107,14 @@ describe("POST /api/manager/accounts/import", () => {
     expect(result).toEqual({
       created: 3,
       skipped: 0,
-      errors: [{ line: 6, message: "email: not an e-mail address" }],
+      errors: [
+        {
+          line: 6,
+          message: "email: not an e-mail address",
+          code: "invalid_fields",
+          fieldErrors: { email: { code: "not_an_email" } },
+        },
+      ],
     });
     const rows = await context.database.db.select().from(accounts);
     expect(rows.find((row) => row.phone === "+79210000011")?.lastName).toBe("Smith, Jr.");
@@ -125,18 +139,32 @@ describe("POST /api/manager/accounts/import", () => {
     ].join("\n");
     const result = await importCsv(csv);
     expect(result.created).toBe(2);
+    const lineError = (line: number, message: string, fieldErrors: Record<string, unknown>) => ({
+      line,
+      message,
+      code: "invalid_fields",
+      fieldErrors,
+    });
+    const maleOrFemale = { code: "not_one_of", params: { options: "male, female" } };
     expect(result.errors).toEqual([
-      { line: 3, message: "gender: male or female" },
-      { line: 4, message: "birthday: before 1900" },
-      { line: 5, message: "birthday: in the future" },
-      { line: 6, message: "birthday: not a date (YYYY-MM-DD)" },
-      { line: 7, message: "last_name: too long (100 characters at most)" },
-      { line: 8, message: "phone: required" },
-      {
-        line: 9,
-        message:
-          "phone: not a phone number; gender: male or female; birthday: before 1900; email: not an e-mail address",
-      },
+      lineError(3, "gender: male or female", { gender: maleOrFemale }),
+      lineError(4, "birthday: before 1900", { birthday: { code: "before_1900" } }),
+      lineError(5, "birthday: in the future", { birthday: { code: "in_the_future" } }),
+      lineError(6, "birthday: not a date (YYYY-MM-DD)", { birthday: { code: "not_a_date" } }),
+      lineError(7, "last_name: too long (100 characters at most)", {
+        last_name: { code: "too_long", params: { max: 100 } },
+      }),
+      lineError(8, "phone: required", { phone: { code: "required" } }),
+      lineError(
+        9,
+        "phone: not a phone number; gender: male or female; birthday: before 1900; email: not an e-mail address",
+        {
+          phone: { code: "not_a_phone" },
+          gender: maleOrFemale,
+          birthday: { code: "before_1900" },
+          email: { code: "not_an_email" },
+        },
+      ),
     ]);
     expect(await phones()).toEqual(["+79210000021", "+79210000029"]);
   });
@@ -174,7 +202,14 @@ describe("POST /api/manager/accounts/import", () => {
     expect(await importCsv(csv)).toEqual({
       created: 1,
       skipped: 0,
-      errors: [{ line: 2, message: "email: not an e-mail address" }],
+      errors: [
+        {
+          line: 2,
+          message: "email: not an e-mail address",
+          code: "invalid_fields",
+          fieldErrors: { email: { code: "not_an_email" } },
+        },
+      ],
     });
   });
 
@@ -197,8 +232,17 @@ describe("POST /api/manager/accounts/import", () => {
     const result = await importCsv(csv);
     expect(result.created).toBe(2);
     expect(result.errors).toEqual([
-      { line: 3, message: "4 fields, but the header names 3" },
-      { line: 5, message: "a quote is never closed; this line and the rest of the file were not imported" },
+      {
+        line: 3,
+        message: "4 fields, but the header names 3",
+        code: "wrong_field_count",
+        params: { fields: 4, expected: 3 },
+      },
+      {
+        line: 5,
+        message: "a quote is never closed; this line and the rest of the file were not imported",
+        code: "unclosed_quote",
+      },
     ]);
     expect(await phones()).toEqual(["+79210000061", "+79210000063"]);
   });
@@ -216,6 +260,9 @@ describe("POST /api/manager/accounts/import", () => {
       const body = await expectStatus<ErrorEnvelope>(await upload(csv), 422);
       expect(body.error.code).toBe("validation_failed");
       expect(body.error.fields).toEqual({ phone: "the header has no phone column" });
+      expect(body.error.fieldErrors).toEqual({
+        phone: { code: "column_missing", params: { column: "phone" } },
+      });
     }
     expect(await phones()).toEqual([]);
   });

@@ -1,8 +1,12 @@
 import {
+  type FieldError,
+  fieldErrorMessage,
   type GuestImportColumn,
+  type GuestImportLineError,
   type GuestImportResponse,
   guestImportColumns,
   guestImportRowSchema,
+  issuesToFields,
   textOrNull,
 } from "@guestcard/shared";
 import { parse } from "csv-parse/sync";
@@ -31,11 +35,6 @@ interface NewAccount {
   email: string | null;
 }
 
-interface ImportError {
-  line: number;
-  message: string;
-}
-
 /**
  * Imports a restaurant's guest base from CSV (docs/api.md, `POST /api/manager/accounts/import`).
  * Good records are created as accounts of origin `import`; a phone that already has an account,
@@ -44,7 +43,7 @@ interface ImportError {
  * goes on. Throws 422 when the file cannot be read as a guest base at all (no `phone` column).
  */
 export async function importGuests(db: Database, csv: Buffer): Promise<GuestImportResponse> {
-  const errors: ImportError[] = [];
+  const errors: GuestImportLineError[] = [];
   const lines = new LineCounter(csv);
   let header: Array<GuestImportColumn | undefined> | undefined;
   const valid: NewAccount[] = [];
@@ -61,12 +60,24 @@ export async function importGuests(db: Database, csv: Buffer): Promise<GuestImpo
     }
     if (fields.every((field) => field.trim() === "")) return; // ",,,," lines that spreadsheets leave behind
     if (fields.length !== header.length) {
-      errors.push({ line, message: `${fields.length} fields, but the header names ${header.length}` });
+      errors.push({
+        line,
+        message: `${fields.length} fields, but the header names ${header.length}`,
+        code: "wrong_field_count",
+        params: { fields: fields.length, expected: header.length },
+      });
       return;
     }
     const result = readRecord(header, fields);
-    if ("error" in result) {
-      errors.push({ line, message: result.error });
+    if ("fieldErrors" in result) {
+      errors.push({
+        line,
+        message: Object.entries(result.fieldErrors)
+          .map(([column, error]) => `${column}: ${fieldErrorMessage(error)}`)
+          .join("; "),
+        code: "invalid_fields",
+        fieldErrors: result.fieldErrors,
+      });
       return;
     }
     if (phonesInFile.has(result.account.phone)) {
@@ -96,15 +107,17 @@ export async function importGuests(db: Database, csv: Buffer): Promise<GuestImpo
     // of the file, so the record it opens, and everything after it, cannot be read.
     if (header === undefined) throw new ApiError("validation_failed", "The file is not readable CSV.");
     const line = lines.lineOfRecordStartingAfter(previousRecordEnd);
-    const reason =
-      (error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED"
-        ? "a quote is never closed"
-        : "it is not valid CSV";
-    errors.push({ line, message: `${reason}; this line and the rest of the file were not imported` });
+    const unclosedQuote = (error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED";
+    const reason = unclosedQuote ? "a quote is never closed" : "it is not valid CSV";
+    errors.push({
+      line,
+      message: `${reason}; this line and the rest of the file were not imported`,
+      code: unclosedQuote ? "unclosed_quote" : "not_csv",
+    });
   }
   if (header === undefined) {
     throw new ApiError("validation_failed", "The file is empty: it needs a header row naming the columns.", {
-      phone: "the header has no phone column",
+      phone: { code: "column_missing", params: { column: "phone" } },
     });
   }
 
@@ -133,13 +146,13 @@ function readHeader(fields: string[]): Array<GuestImportColumn | undefined> {
   });
   if (!columns.includes("phone")) {
     throw new ApiError("validation_failed", "The header row has no `phone` column.", {
-      phone: "the header has no phone column",
+      phone: { code: "column_missing", params: { column: "phone" } },
     });
   }
   const repeated = columns.find((column, index) => column !== undefined && columns.indexOf(column) !== index);
   if (repeated) {
     throw new ApiError("validation_failed", `The header names the column \`${repeated}\` twice.`, {
-      [repeated]: "named twice in the header",
+      [repeated]: { code: "column_repeated", params: { column: repeated } },
     });
   }
   return columns;
@@ -148,15 +161,15 @@ function readHeader(fields: string[]): Array<GuestImportColumn | undefined> {
 function readRecord(
   header: Array<GuestImportColumn | undefined>,
   fields: string[],
-): { account: NewAccount } | { error: string } {
+): { account: NewAccount } | { fieldErrors: Record<string, FieldError> } {
   const cells: Partial<Record<GuestImportColumn, string>> = {};
   header.forEach((column, index) => {
     if (column) cells[column] = fields[index]?.trim() ?? "";
   });
-  const problems: string[] = [];
+  const problems: Record<string, FieldError> = {};
   const phone = normalizePhone(cells.phone ?? "");
-  if (!cells.phone) problems.push("phone: required");
-  else if (!phone) problems.push("phone: not a phone number");
+  if (!cells.phone) problems.phone = { code: "required" };
+  else if (!phone) problems.phone = { code: "not_a_phone" };
 
   const parsed = safeParse(guestImportRowSchema, {
     last_name: onOneLine(cells.last_name),
@@ -166,16 +179,8 @@ function readRecord(
     birthday: cells.birthday ?? "",
     email: cells.email ?? "",
   });
-  if (!parsed.success) {
-    const seen = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      const column = String(issue.path[0]);
-      if (seen.has(column)) continue;
-      seen.add(column);
-      problems.push(`${column}: ${issue.message}`);
-    }
-  }
-  if (problems.length > 0 || !phone || !parsed.success) return { error: problems.join("; ") };
+  if (!parsed.success) Object.assign(problems, issuesToFields(parsed.error.issues));
+  if (Object.keys(problems).length > 0 || !phone || !parsed.success) return { fieldErrors: problems };
   const row = parsed.data;
   return {
     account: {

@@ -72,9 +72,20 @@ describe("POST /api/pos/identify", () => {
     const pin = withDammCheckDigit("48291");
     const wrongCheck = pin.slice(0, 5) + String((Number(pin[5]) + 1) % 10);
     const swapped = pin[1]! + pin[0]! + pin.slice(2);
-    for (const code of ["48a913", "4829", "1234567", "", wrongCheck, swapped, "-48291"]) {
+    const reasons: [string, string][] = [
+      ["48a913", "not_digits"],
+      ["4829", "wrong_length"],
+      ["1234567", "wrong_length"],
+      ["", "not_digits"],
+      [wrongCheck, "check_digit"],
+      [swapped, "check_digit"],
+      ["-48291", "not_digits"],
+    ];
+    for (const [code, reason] of reasons) {
       const body = await expectStatus<ErrorEnvelope>(await identify({ code }, "secret-of-the-hall"), 422);
       expect(body.error.code, JSON.stringify(code)).toBe("invalid_code");
+      // The cashier page says which mistake it was, in the till's language.
+      expect(body.error.params, JSON.stringify(code)).toEqual({ reason });
     }
   });
 
@@ -83,6 +94,7 @@ describe("POST /api/pos/identify", () => {
       const answer = await expectStatus<ErrorEnvelope>(await identify(body, "secret-of-the-cafe"), 422);
       expect(answer.error.code).toBe("validation_failed");
       expect(answer.error.fields?.code).toBeTruthy();
+      expect(answer.error.fieldErrors?.code?.code).toMatch(/^(required|too_long)$/);
     }
     const broken = await context.request("/api/pos/identify", {
       method: "POST",

@@ -126,6 +126,7 @@ describe(`POS miss limit (${testDatabaseKind})`, () => {
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(55);
     expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(body.error.params).toEqual({ retryAfterSeconds: retryAfter });
     // While blocked, the body's own mistakes are not even looked at.
     expect((await identify("bad", "secret-till-1")).status).toBe(429);
     const broken = await context.request("/api/pos/identify", {

@@ -91,7 +91,9 @@ export function posRoutes(group: RouteGroup<PosEnv>, deps: { db: Database; confi
       }
       if (bodyError) throw bodyError;
       if (result.outcome === "invalid_code" && input.kind === "invalid") {
-        throw new ApiError("invalid_code", invalidCodeMessages[input.reason]);
+        throw new ApiError("invalid_code", invalidCodeMessages[input.reason], undefined, undefined, {
+          reason: input.reason,
+        });
       }
       if (result.outcome !== "identified") {
         // Unknown, expired and replaced cards get the same answer: a till learns nothing from the difference.

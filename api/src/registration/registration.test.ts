@@ -1,4 +1,4 @@
-import { consentTextVersion, type ErrorEnvelope } from "@guestcard/shared";
+import { consentTextVersion, type ErrorEnvelope, type FieldError } from "@guestcard/shared";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
@@ -98,48 +98,84 @@ describe("POST /api/registration", () => {
   });
 
   const tomorrowPlusOne = new Date(Date.now() + 3 * 24 * 3600_000).toISOString().slice(0, 10);
-  const badForms: [string, Record<string, unknown>, string, string][] = [
-    ["an empty surname", { lastName: "" }, "lastName", "required"],
-    ["a blank first name", { firstName: "   " }, "firstName", "required"],
-    ["a 10 kB name", { firstName: "Я".repeat(10_000) }, "firstName", "too long (100 characters at most)"],
+  const badForms: [string, Record<string, unknown>, string, string, FieldError][] = [
+    ["an empty surname", { lastName: "" }, "lastName", "required", { code: "required" }],
+    ["a blank first name", { firstName: "   " }, "firstName", "required", { code: "required" }],
+    [
+      "a 10 kB name",
+      { firstName: "Я".repeat(10_000) },
+      "firstName",
+      "too long (100 characters at most)",
+      { code: "too_long", params: { max: 100 } },
+    ],
     [
       "a middle name over 100 characters",
       { middleName: "x".repeat(101) },
       "middleName",
       "too long (100 characters at most)",
+      { code: "too_long", params: { max: 100 } },
     ],
     [
       "a surname with a line break that would fake a line in the managers' chat",
       { lastName: "Smith\nPhone: +70000000000" },
       "lastName",
-      "line breaks and control characters are not allowed",
+      "control or invisible characters are not allowed",
+      { code: "control_characters" },
     ],
-    ["a birthday in the future", { birthday: tomorrowPlusOne }, "birthday", "in the future"],
-    ["a birthday before 1900", { birthday: "1899-12-31" }, "birthday", "before 1900"],
-    ["a birthday that is not a date", { birthday: "2001-02-30" }, "birthday", "not a date (YYYY-MM-DD)"],
-    ["a bad e-mail", { email: "anna@" }, "email", "not an e-mail address"],
-    ["an unknown gender", { gender: "other" }, "gender", 'Invalid option: expected one of "male"|"female"'],
+    [
+      "a birthday in the future",
+      { birthday: tomorrowPlusOne },
+      "birthday",
+      "in the future",
+      { code: "in_the_future" },
+    ],
+    [
+      "a birthday before 1900",
+      { birthday: "1899-12-31" },
+      "birthday",
+      "before 1900",
+      { code: "before_1900" },
+    ],
+    [
+      "a birthday that is not a date",
+      { birthday: "2001-02-30" },
+      "birthday",
+      "not a date (YYYY-MM-DD)",
+      { code: "not_a_date" },
+    ],
+    ["a bad e-mail", { email: "anna@" }, "email", "not an e-mail address", { code: "not_an_email" }],
+    [
+      "an unknown gender",
+      { gender: "other" },
+      "gender",
+      "male or female",
+      { code: "not_one_of", params: { options: "male, female" } },
+    ],
     [
       "personal data consent not given",
       { consents: { personalData: false, marketing: true } },
       "consents.personalData",
       "consent to personal data processing is required",
+      { code: "consent_required" },
     ],
     [
       "no consents at all",
       { consents: undefined },
       "consents",
       "consent to personal data processing is required",
+      { code: "consent_required" },
     ],
   ];
 
   it.each(badForms)(
     "answers 422 with a field error for %s, and creates nothing",
-    async (_name, change, field, message) => {
+    async (_name, change, field, message, fieldError) => {
       await sharePhone(anna, "+79095339392");
       const body = await expectStatus<ErrorEnvelope>(await register(anna, { ...validForm, ...change }), 422);
       expect(body.error.code).toBe("validation_failed");
       expect(body.error.fields?.[field], JSON.stringify(body.error.fields)).toBe(message);
+      expect(body.error.fieldErrors?.[field], JSON.stringify(body.error.fieldErrors)).toEqual(fieldError);
+      expect(Object.keys(body.error.fieldErrors ?? {})).toEqual(Object.keys(body.error.fields ?? {}));
       expect(await context.database.db.select().from(accounts)).toHaveLength(0);
     },
   );

@@ -1,3 +1,4 @@
+import { cleanMultiLineText } from "@guestcard/shared";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { reviewMessages, reviewReplies, reviews } from "../db/schema";
@@ -72,7 +73,8 @@ async function storeReply(
         reviewId,
         author,
         authorTelegramId: reply.authorTelegramId,
-        text: reply.text,
+        // Telegram's text is not ours to refuse: what PostgreSQL cannot store (a NUL) becomes U+FFFD.
+        text: cleanMultiLineText(reply.text),
         sourceChatId: reply.chatId,
         sourceMessageId: reply.messageId,
       })

@@ -1,14 +1,19 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { fieldErrorMessage, issuesToFields, multiLineText } from "@guestcard/shared";
 import { asc, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { html, raw } from "hono/html";
+import { safeParse } from "zod/v4/core";
 import { restaurantLanguage } from "../bot/texts";
 import type { Database } from "../db/client";
 import { reviewReplies } from "../db/schema";
 import { guestAnswerParts, reviewMessageParts } from "./review-message";
 import { reviewTextsFor } from "./review-texts";
 import { latestReviewIds, loadReviewWithAuthor } from "./reviews";
+
+/** Telegram's limit for one message, which is what a manager's reply is. */
+const managerReplyText = multiLineText({ required: false, maxLength: 4096 });
 
 /** Telegram's chat id for the demo's stand-in managers' chat: no real chat has id 0. */
 const demoChatId = 0;
@@ -117,7 +122,13 @@ export function demoManagersChat(deps: { db: Database }) {
     .post("/:reviewId/reply", bodyLimit({ maxSize: 64 * 1024 }), async (c) => {
       const reviewId = c.req.param("reviewId");
       const form = await c.req.parseBody();
-      const text = typeof form.text === "string" ? form.text.trim().slice(0, 4096) : "";
+      // The same rule as every free text (text-rules.ts): a NUL or a lone surrogate is refused, not stored.
+      const checked = safeParse(managerReplyText, typeof form.text === "string" ? form.text : "");
+      if (!checked.success) {
+        const problem = issuesToFields(checked.error.issues).body ?? { code: "invalid" };
+        return c.text(`The reply was not sent: ${fieldErrorMessage(problem)}.`, 422);
+      }
+      const text = checked.data;
       const loaded = /^[0-9a-f-]{36}$/i.test(reviewId)
         ? await loadReviewWithAuthor(deps.db, reviewId)
         : undefined;

@@ -82,7 +82,15 @@ describe("POST /api/reviews and GET /api/reviews", () => {
       );
       expect(error.error.code, JSON.stringify(json)).toBe("validation_failed");
       expect(error.error.fields, JSON.stringify(json)).toEqual(fields);
+      expect(Object.keys(error.error.fieldErrors ?? {})).toEqual(Object.keys(fields));
     }
+    const badRating = await expectStatus<ErrorEnvelope>(
+      await context.request("/api/reviews", { as: cat, json: { text: "ok", rating: 6 } }),
+      422,
+    );
+    expect(badRating.error.fieldErrors).toEqual({
+      rating: { code: "out_of_range", params: { min: 1, max: 5 } },
+    });
     // Exactly 4000 characters is fine (counted as a textarea counts them).
     await expectStatus(
       await context.request("/api/reviews", { as: cat, json: { text: "é".repeat(4000) } }),
@@ -143,6 +151,7 @@ describe("POST /api/reviews and GET /api/reviews", () => {
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(3500);
     expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(body.error.params).toEqual({ retryAfterSeconds: retryAfter });
 
     // Rate limit before body size and syntax (docs/api.md, the order of checks).
     const malformed = await context.request("/api/reviews", {

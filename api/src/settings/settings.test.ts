@@ -88,8 +88,19 @@ describe("manager settings", () => {
     const body = await expectStatus<ErrorEnvelope>(await put(json), 422);
     expect(body.error.code).toBe("validation_failed");
     expect(Object.keys(body.error.fields ?? {})).toEqual([field]);
+    expect(Object.keys(body.error.fieldErrors ?? {})).toEqual([field]);
     expect(await readSettings(context.database.db, context.config)).toEqual(before);
   });
+
+  it.each([0, 29, 86_401, 60.5, "300"])(
+    "names an out-of-range lifetime (%s) by one code with its range, for the screen to say in its language",
+    async (cardTtlSeconds) => {
+      const body = await expectStatus<ErrorEnvelope>(await put({ cardTtlSeconds }), 422);
+      expect(body.error.fieldErrors).toEqual({
+        cardTtlSeconds: { code: "lifetime_out_of_range", params: { min: 30, max: 86_400 } },
+      });
+    },
+  );
 
   it("accepts the edges of the lifetime range: 30 seconds and 24 hours", async () => {
     expect((await expectStatus<Settings>(await put({ cardTtlSeconds: 30 }), 200)).cardTtlSeconds).toBe(30);

@@ -82,6 +82,7 @@ describe("acquisition sources", () => {
       expect(body.error.code).toBe("conflict");
       expect(body.error.message).toContain(`"${code}"`);
       expect(body.error.fields).toEqual({ code: "already used by another source" });
+      expect(body.error.fieldErrors).toEqual({ code: { code: "already_used" } });
     }
   });
 

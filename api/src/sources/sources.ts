@@ -66,9 +66,7 @@ export async function createSource(db: Database, input: CreateSourceRequest): Pr
         throw new ApiError(
           "conflict",
           `A source with the code "${chosen}" already exists; choose another code.`,
-          {
-            code: "already used by another source",
-          },
+          { code: { code: "already_used" } },
         );
       }
     }

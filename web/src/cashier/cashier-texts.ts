@@ -1,3 +1,5 @@
+import type { InvalidCodeReason, Language } from "@guestcard/shared";
+
 /** The till's texts. Staff-only, so they live in the cashier page's chunk, not in the guest's catalogue. */
 const en = {
   title: "Till",
@@ -29,7 +31,7 @@ const en = {
     wrong_length: "A PIN has 6 digits; a QR code has 18.",
     check_digit:
       "The last digit does not match: one was misheard or mistyped. Ask the guest to repeat the PIN.",
-  },
+  } satisfies Record<InvalidCodeReason, string>,
   blocked: "Too many wrong codes",
   blockedText: (seconds: number) => `This till may try again in ${seconds} s.`,
   offline: "The server could not be reached. Check the connection and try again.",
@@ -75,6 +77,5 @@ const ru: CashierTexts = {
   nextGuest: "Готово к следующему гостю.",
 };
 
-export function cashierTexts(locale: string): CashierTexts {
-  return locale.toLowerCase().startsWith("ru") ? ru : en;
-}
+/** The till's catalogue, by language; the language is the one `loadCatalogue` picked for the page. */
+export const cashierCatalogues: Record<Language, CashierTexts> = { en, ru };

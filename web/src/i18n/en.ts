@@ -1,7 +1,9 @@
-import type { FieldErrorKey } from "@guestcard/shared";
+import type { Language } from "@guestcard/shared";
+import type { GuestFieldErrorTexts } from "./error-texts";
 
 /** English texts. The Russian catalogue must have exactly the same keys (the type checks it). */
 export const en = {
+  language: "en" as Language,
   locale: "en-GB",
   loading: "Loading…",
   retry: "Try again",
@@ -144,14 +146,17 @@ export const en = {
 
   fieldErrors: {
     required: "Please fill this in",
-    tooLong: "Too long: 100 characters at most",
-    controlCharacters: "Line breaks and special characters aren't allowed",
-    badEmail: "This doesn't look like an e-mail address",
-    badDate: "Enter a date",
-    birthdayInFuture: "This date is in the future",
-    birthdayTooEarly: "Dates before 1900 aren't accepted",
-    consentRequired: "We need this consent to create your card",
-  } satisfies Record<FieldErrorKey, string>,
+    too_long: ({ max }) => `Too long: ${max} characters at most`,
+    control_characters: "Line breaks and special characters aren't allowed",
+    invalid_characters: "There's a broken character here: please retype it",
+    not_an_email: "This doesn't look like an e-mail address",
+    not_a_date: "Enter a date",
+    in_the_future: "This date is in the future",
+    before_1900: "Dates before 1900 aren't accepted",
+    consent_required: "We need this consent to create your card",
+    not_a_phone: "This doesn't look like a phone number",
+    invalid: "Please check this",
+  } satisfies GuestFieldErrorTexts as GuestFieldErrorTexts,
 };
 
 export type Catalogue = typeof en;

@@ -1,7 +1,9 @@
-import { type FieldErrorKey, fieldErrorMessages, type Language, pickLanguage } from "@guestcard/shared";
+import { type Language, pickLanguage } from "@guestcard/shared";
 import { createContext, useContext } from "react";
 import type { Catalogue } from "./en";
 
+export type { ErrorText, FieldErrorTexts } from "./error-texts";
+export { errorText, fieldErrorText, fieldErrorTexts } from "./error-texts";
 export type { Catalogue };
 
 // One catalogue per language, each its own chunk: a guest downloads only the language they read.
@@ -23,19 +25,6 @@ export function useTexts(): Catalogue {
   const texts = useContext(I18nContext);
   if (!texts) throw new Error("useTexts outside I18nContext");
   return texts;
-}
-
-const fieldErrorKeyByMessage = new Map(
-  Object.entries(fieldErrorMessages).map(([key, message]) => [message as string, key as FieldErrorKey]),
-);
-
-/**
- * Field errors arrive as the shared schema's English messages, from the local check or from the
- * API alike; this shows them in the guest's language, or as sent when we have no translation.
- */
-export function translateFieldError(texts: Catalogue, message: string): string {
-  const key = fieldErrorKeyByMessage.get(message);
-  return key ? texts.fieldErrors[key] : message;
 }
 
 export function formatDate(texts: Catalogue, value: string | Date): string {

@@ -1,6 +1,7 @@
 import type { Catalogue } from "./en";
 
 export const ru: Catalogue = {
+  language: "ru",
   locale: "ru-RU",
   loading: "Загрузка…",
   retry: "Повторить",
@@ -142,12 +143,15 @@ export const ru: Catalogue = {
 
   fieldErrors: {
     required: "Заполните это поле",
-    tooLong: "Слишком длинно: не больше 100 символов",
-    controlCharacters: "Переносы строк и служебные символы не допускаются",
-    badEmail: "Это не похоже на адрес эл. почты",
-    badDate: "Укажите дату",
-    birthdayInFuture: "Эта дата ещё не наступила",
-    birthdayTooEarly: "Даты раньше 1900 года не принимаются",
-    consentRequired: "Без этого согласия мы не можем создать карту",
+    too_long: ({ max }) => `Слишком длинно: не больше ${max} символов`,
+    control_characters: "Переносы строк и служебные символы не допускаются",
+    invalid_characters: "Здесь повреждённый символ: наберите текст заново",
+    not_an_email: "Это не похоже на адрес эл. почты",
+    not_a_date: "Укажите дату",
+    in_the_future: "Эта дата ещё не наступила",
+    before_1900: "Даты раньше 1900 года не принимаются",
+    consent_required: "Без этого согласия мы не можем создать карту",
+    not_a_phone: "Это не похоже на номер телефона",
+    invalid: "Проверьте это поле",
   },
 };

@@ -11,7 +11,7 @@ import { useState } from "react";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
-import { type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
+import { failureText, type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { saveFile } from "./printable-qr";
 import { useLoad } from "./use-load";
 import "./manager.css";
@@ -71,7 +71,7 @@ export function ManagerFunnelScreen() {
         ))}
       </div>
       {loaded.state === "loading" && <Loading />}
-      {loaded.state === "failed" && <Notice tone="error">{loaded.failure.message}</Notice>}
+      {loaded.state === "failed" && <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>}
       {loaded.state === "ready" && (
         <>
           <Section header={texts.total}>

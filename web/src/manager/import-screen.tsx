@@ -6,7 +6,7 @@ import { Field, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
-import { useManagerTexts } from "./manager-texts";
+import { failureText, importLineErrorText, useManagerTexts } from "./manager-texts";
 import "./manager.css";
 
 /** How many error lines the screen lists; the rest are counted (a broken file can have thousands). */
@@ -41,7 +41,7 @@ export function ManagerImportScreen() {
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       haptic.error();
-      setFailure(error.isNetwork ? texts.failed : error.message);
+      setFailure(failureText(texts, error));
     } finally {
       setBusy(false);
     }
@@ -84,7 +84,11 @@ export function ManagerImportScreen() {
           {result.errors.length > 0 && (
             <Section header={texts.errors}>
               {result.errors.slice(0, errorsShown).map((error) => (
-                <Field key={error.line} label={texts.line(error.line)} value={error.message} />
+                <Field
+                  key={error.line}
+                  label={texts.line(error.line)}
+                  value={importLineErrorText(texts, error)}
+                />
               ))}
               {result.errors.length > errorsShown && (
                 <p className="section-footer">… +{number(result.errors.length - errorsShown)}</p>

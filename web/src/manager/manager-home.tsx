@@ -1,7 +1,7 @@
 import { Cell, Icon, Loading, Notice, Page, Section } from "../components/layout";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
-import { useManagerTexts } from "./manager-texts";
+import { failureText, useManagerTexts } from "./manager-texts";
 import { CopyableLink, QrPoster } from "./qr-poster";
 import { useLoad } from "./use-load";
 import "./manager.css";
@@ -23,7 +23,7 @@ export function ManagerScreen() {
     <Page title={texts.title}>
       <Section header={texts.botLinkTitle} footer={texts.botLinkText}>
         {loaded.state === "loading" && <Loading />}
-        {loaded.state === "failed" && <Notice tone="error">{loaded.failure.message}</Notice>}
+        {loaded.state === "failed" && <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>}
         {loaded.state === "ready" && (
           <>
             <QrPoster link={loaded.data.bot.botLink} name={loaded.data.restaurantName} fileCode="bot" />

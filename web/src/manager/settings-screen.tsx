@@ -3,9 +3,10 @@ import { useEffect, useState } from "react";
 import { ApiFailure } from "../api";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
+import { fieldErrorTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
-import { useManagerTexts } from "./manager-texts";
+import { failureText, useManagerTexts } from "./manager-texts";
 import { useLoad } from "./use-load";
 import "./manager.css";
 
@@ -44,7 +45,7 @@ export function ManagerSettingsScreen() {
       restaurantName: form.restaurantName,
     });
     if (!parsed.success) {
-      setErrors(issuesToFields(parsed.error.issues));
+      setErrors(fieldErrorTexts(texts.fieldErrors, issuesToFields(parsed.error.issues)));
       haptic.error();
       return;
     }
@@ -57,8 +58,9 @@ export function ManagerSettingsScreen() {
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       haptic.error();
-      if (Object.keys(error.fields).length > 0) setErrors(error.fields);
-      else setStatus({ tone: "error", text: error.message });
+      if (Object.keys(error.fieldErrors).length > 0)
+        setErrors(fieldErrorTexts(texts.fieldErrors, error.fieldErrors));
+      else setStatus({ tone: "error", text: failureText(texts, error) });
     } finally {
       setSaving(false);
     }
@@ -68,7 +70,11 @@ export function ManagerSettingsScreen() {
 
   if (loaded.state === "loading" || (loaded.state === "ready" && !form)) return <Loading />;
   if (loaded.state === "failed" || !form) {
-    return <Notice tone="error">{loaded.state === "failed" ? loaded.failure.message : texts.failed}</Notice>;
+    return (
+      <Notice tone="error">
+        {loaded.state === "failed" ? failureText(texts, loaded.failure) : texts.failed}
+      </Notice>
+    );
   }
   const field = (
     name: keyof Form,

@@ -2,11 +2,11 @@ import { issuesToFields, type Source, updateSourceRequestSchema } from "@guestca
 import { useState } from "react";
 import { ApiFailure } from "../api";
 import { Loading, Notice, Page, Section } from "../components/layout";
-import { formatDate, useTexts } from "../i18n";
+import { fieldErrorText, formatDate, useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 import { openedSource } from "./manager-state";
-import { sourceDisplayName, useManagerTexts } from "./manager-texts";
+import { failureText, sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { CopyableLink, QrPoster } from "./qr-poster";
 import { useLoad } from "./use-load";
 import "./manager.css";
@@ -26,14 +26,15 @@ export function ManagerSourceScreen() {
   const [saving, setSaving] = useState(false);
 
   if (loaded.state === "loading") return <Loading />;
-  if (loaded.state === "failed") return <Notice tone="error">{loaded.failure.message}</Notice>;
+  if (loaded.state === "failed") return <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>;
   const source = loaded.data;
   if (!source) return <Notice tone="error">{texts.failed}</Notice>;
 
   async function update(change: { name?: string; archived?: boolean }) {
     const parsed = updateSourceRequestSchema.safeParse(change);
     if (!parsed.success) {
-      setError(Object.values(issuesToFields(parsed.error.issues))[0] ?? texts.failed);
+      const [first] = Object.values(issuesToFields(parsed.error.issues));
+      setError(first ? fieldErrorText(texts.fieldErrors, first) : texts.failed);
       return;
     }
     setSaving(true);
@@ -48,7 +49,7 @@ export function ManagerSourceScreen() {
     } catch (failure) {
       if (!(failure instanceof ApiFailure)) throw failure;
       haptic.error();
-      setError(failure.message);
+      setError(failureText(texts, failure));
     } finally {
       setSaving(false);
     }

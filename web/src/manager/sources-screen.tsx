@@ -3,11 +3,12 @@ import { useState } from "react";
 import { ApiFailure } from "../api";
 import { Cell, Loading, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
+import { fieldErrorTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 import { openSource } from "./manager-state";
-import { type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
+import { failureText, type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
 import { useLoad } from "./use-load";
 import "./manager.css";
 
@@ -32,7 +33,7 @@ export function ManagerSourcesScreen() {
     setFailure(null);
     const parsed = createSourceRequestSchema.safeParse({ name, code: code.trim() === "" ? null : code });
     if (!parsed.success) {
-      setErrors(issuesToFields(parsed.error.issues));
+      setErrors(fieldErrorTexts(texts.fieldErrors, issuesToFields(parsed.error.issues)));
       haptic.error();
       return;
     }
@@ -48,8 +49,9 @@ export function ManagerSourcesScreen() {
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       haptic.error();
-      if (Object.keys(error.fields).length > 0) setErrors(error.fields);
-      else setFailure(error.message);
+      if (Object.keys(error.fieldErrors).length > 0)
+        setErrors(fieldErrorTexts(texts.fieldErrors, error.fieldErrors));
+      else setFailure(failureText(texts, error));
     } finally {
       setSaving(false);
     }
@@ -105,7 +107,7 @@ export function ManagerSourcesScreen() {
       {failure && <Notice tone="error">{failure}</Notice>}
 
       {loaded.state === "loading" && <Loading />}
-      {loaded.state === "failed" && <Notice tone="error">{loaded.failure.message}</Notice>}
+      {loaded.state === "failed" && <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>}
       {loaded.state === "ready" && (
         <>
           <Section header={texts.activeSources}>

@@ -1,6 +1,11 @@
-import { type CardCodeReading, type PosIdentifyResponse, readCardCode } from "@guestcard/shared";
+import {
+  type InvalidCodeReason,
+  invalidCodeReasons,
+  type PosIdentifyResponse,
+  readCardCode,
+} from "@guestcard/shared";
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import { cashierTexts } from "../cashier/cashier-texts";
+import { cashierCatalogues } from "../cashier/cashier-texts";
 import {
   createPosClient,
   forgetTillKey,
@@ -13,7 +18,7 @@ import { parseErrorEnvelope } from "../error-envelope";
 import { useTexts } from "../i18n";
 import "../cashier/cashier.css";
 
-type Texts = ReturnType<typeof cashierTexts>;
+type Texts = (typeof cashierCatalogues)["en"];
 
 // The camera and its QR reader (WebAssembly) load only when staff turn the camera on.
 const CameraScanner = lazy(() =>
@@ -25,7 +30,7 @@ const CameraScanner = lazy(() =>
  * scanned QR (a 2D scanner types it and presses Enter), a typed PIN, or the camera.
  */
 export function CashierScreen() {
-  const texts = cashierTexts(useTexts().locale);
+  const texts = cashierCatalogues[useTexts().language];
   // The demo launcher hands over its till's key in the URL fragment (never sent to a server).
   const [offeredKey] = useState(takeKeyFromLocation);
   const [till, setTill] = useState<TillKey | null>(() => (offeredKey ? null : storedTillKey()));
@@ -141,7 +146,7 @@ type Outcome =
   | { kind: "checking" }
   | { kind: "found"; guest: PosIdentifyResponse }
   | { kind: "not_found" }
-  | { kind: "invalid"; reason: Extract<CardCodeReading, { kind: "invalid" }>["reason"] }
+  | { kind: "invalid"; reason: InvalidCodeReason }
   | { kind: "blocked"; until: number }
   | { kind: "offline" };
 
@@ -175,12 +180,16 @@ function TillDesk({
         const response = await pos.identify.$post({ json: { code: reading.digits } });
         if (response.status === 200) return setOutcome({ kind: "found", guest: await response.json() });
         if (response.status === 401) return onKeyRejected(true);
+        const error = parseErrorEnvelope(await response.json().catch(() => undefined));
         if (response.status === 429) {
-          const seconds = Number(response.headers.get("retry-after")) || 60;
+          const seconds =
+            Number(error?.params?.retryAfterSeconds ?? response.headers.get("retry-after")) || 60;
           return setOutcome({ kind: "blocked", until: Date.now() + seconds * 1000 });
         }
-        const code = parseErrorEnvelope(await response.json().catch(() => undefined))?.code;
-        if (code === "invalid_code") return setOutcome({ kind: "invalid", reason: "check_digit" });
+        if (error?.code === "invalid_code") {
+          const reason = invalidCodeReasons.find((known) => known === error.params?.reason);
+          return setOutcome({ kind: "invalid", reason: reason ?? "check_digit" });
+        }
         setOutcome(response.status === 404 ? { kind: "not_found" } : { kind: "offline" });
       } catch {
         setOutcome({ kind: "offline" });

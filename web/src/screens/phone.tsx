@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { ApiFailure } from "../api";
 import { Icon, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
-import { translateFieldError, useTexts } from "../i18n";
+import { fieldErrorText, useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic, host, requestPhoneContact } from "../telegram";
 
@@ -71,9 +71,15 @@ export function PhoneScreen() {
       await refresh();
     } catch (failure) {
       haptic.error();
-      const message =
-        failure instanceof ApiFailure ? (failure.fields.phone ?? failure.message) : String(failure);
-      setDemoError(translateFieldError(texts, message));
+      const phoneError = failure instanceof ApiFailure ? failure.fieldErrors.phone : undefined;
+      const offline = failure instanceof ApiFailure && failure.isNetwork;
+      setDemoError(
+        phoneError
+          ? fieldErrorText(texts.fieldErrors, phoneError)
+          : offline
+            ? texts.networkText
+            : texts.crashText,
+      );
       setPhase("idle");
     }
   }

@@ -1,5 +1,6 @@
 import {
   earliestBirthday,
+  type FieldError,
   type Gender,
   issuesToFields,
   nameMaxLength,
@@ -9,7 +10,7 @@ import { type ReactNode, useRef, useState } from "react";
 import { ApiFailure } from "../api";
 import { Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
-import { formatPhone, translateFieldError, useTexts } from "../i18n";
+import { fieldErrorText, formatPhone, useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 
@@ -57,7 +58,7 @@ export function RegistrationScreen() {
     personalData: false,
     marketing: false,
   }));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, FieldError>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // Guards the gap between a tap and the re-render that shows the spinner.
@@ -67,7 +68,7 @@ export function RegistrationScreen() {
   const update = <K extends keyof Form>(key: K, value: Form[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
 
-  function showErrors(fields: Record<string, string>) {
+  function showErrors(fields: Record<string, FieldError>) {
     setErrors(fields);
     haptic.error();
     const first = fieldOrder.find((name) => name in fields);
@@ -99,7 +100,7 @@ export function RegistrationScreen() {
       await refresh();
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
-      if (error.code === "validation_failed") showErrors(error.fields);
+      if (error.code === "validation_failed") showErrors(error.fieldErrors);
       // Registered meanwhile (a second tap, a linked known guest) or a conflict: /api/me knows where to go.
       else if (error.status === 409) await refresh().catch(() => undefined);
       else if (error.status !== 401) {
@@ -115,8 +116,8 @@ export function RegistrationScreen() {
   useMainButton({ text: texts.register, onClick: () => void submit(), loading: submitting });
 
   const errorFor = (name: string) => {
-    const message = errors[name];
-    return message === undefined ? undefined : translateFieldError(texts, message);
+    const error = errors[name];
+    return error === undefined ? undefined : fieldErrorText(texts.fieldErrors, error);
   };
   const text = (
     name: "lastName" | "firstName" | "middleName" | "email",

@@ -1,7 +1,7 @@
 import {
+  type FieldError,
   type GuestReview,
   issuesToFields,
-  reviewFieldErrorMessages,
   reviewRequestSchema,
   reviewTextMaxLength,
 } from "@guestcard/shared";
@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiFailure } from "../api";
 import { Icon, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
-import { type Catalogue, useTexts } from "../i18n";
+import { type Catalogue, fieldErrorText, useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { clearDraft, loadDraft, saveDraft } from "../review/review-draft";
 import { ReviewHistory } from "../review/review-history";
@@ -21,11 +21,12 @@ import "../review/review.css";
 /** The counter warns from here on, so the limit never comes as a surprise. */
 const nearLimit = reviewTextMaxLength - 200;
 
-/** The shared schema's English field messages, in the guest's language. */
-function reviewFieldError(texts: Catalogue, message: string): string {
-  if (message === reviewFieldErrorMessages.textRequired) return texts.reviewTextRequired;
-  if (message === reviewFieldErrorMessages.textTooLong) return texts.reviewTextTooLong(reviewTextMaxLength);
-  return message;
+/** The review text's error in the guest's language; an empty or too long review has words of its own. */
+function reviewFieldError(texts: Catalogue, error: FieldError | undefined): string {
+  if (!error) return fieldErrorText(texts.fieldErrors, { code: "invalid" });
+  if (error.code === "required") return texts.reviewTextRequired;
+  if (error.code === "too_long") return texts.reviewTextTooLong(reviewTextMaxLength);
+  return fieldErrorText(texts.fieldErrors, error);
 }
 
 /**
@@ -68,7 +69,7 @@ export function ReviewScreen() {
     setFailure(null);
     const parsed = reviewRequestSchema.safeParse({ text: draft.text, rating: draft.rating });
     if (!parsed.success) {
-      setError(reviewFieldError(texts, issuesToFields(parsed.error.issues).text ?? ""));
+      setError(reviewFieldError(texts, issuesToFields(parsed.error.issues).text));
       haptic.error();
       textArea.current?.focus();
       return;
@@ -86,8 +87,7 @@ export function ReviewScreen() {
     } catch (caught) {
       if (!(caught instanceof ApiFailure)) throw caught;
       haptic.error();
-      if (caught.code === "validation_failed")
-        setError(reviewFieldError(texts, caught.fields.text ?? caught.message));
+      if (caught.code === "validation_failed") setError(reviewFieldError(texts, caught.fieldErrors.text));
       else if (caught.code === "too_many_requests") setFailure(texts.reviewTooMany);
       else if (caught.status !== 401) setFailure(caught.isNetwork ? texts.reviewOffline : texts.crashText);
     } finally {

@@ -1,0 +1,481 @@
+// No English on a Russian screen (issue 11, "errors people can read"). Every screen of the guest
+// Mini App, the cashier page and the manager tools is opened in Russian — errors included: field
+// errors from the local check and from the server, a bad check digit, an out-of-range setting, the
+// CSV import's line errors — and every piece of visible text is checked: it must be a string of the
+// Russian catalogues, or Russian, or data (numbers, dates, phones, PINs, links, names from the test's
+// own data). A Latin word that no Russian catalogue uses fails the test, with the screen it was on.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CardResponse, withDammCheckDigit } from "@guestcard/shared";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cashierCatalogues } from "../../web/src/cashier/cashier-texts";
+import { ru as guestCatalogue } from "../../web/src/i18n/ru";
+import { managerCatalogues } from "../../web/src/manager/manager-catalogue";
+import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
+import { type ServerProcess, startServer } from "../test/server-process";
+import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+
+const screenshotDir = screenshotFolder("ru");
+const serverStartMs = 150_000;
+const terminalName = "касса-1";
+const posKey = "secret-of-the-russian-till";
+/** What the server calls the restaurant by default (RESTAURANT_NAME), shown as the card's brand. */
+const restaurantName = "Guestcard";
+
+const guest = (id: number, firstName: string, lastName: string): LaunchUser => ({
+  id,
+  firstName,
+  lastName,
+  username: `ru_${id}`,
+  languageCode: "ru",
+});
+
+// ─── What counts as Russian ─────────────────────────────────────────────────────────────────────
+
+/** Parameters of an error text (`{ max }`, `{ column }`…): any name gives 1. */
+const anyParams = new Proxy(
+  {},
+  { get: (target, key) => (typeof key === "symbol" || key in target ? Reflect.get(target, key) : 1) },
+);
+
+function fill(template: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  try {
+    return template(...args);
+  } catch {
+    return undefined; // a template that wants the other kind of argument
+  }
+}
+
+/** Every text of a catalogue: its strings, and its templates filled with numbers. */
+function catalogueTexts(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value === "function") {
+    // A template takes numbers or strings (`hello(name)`), or an error's parameters.
+    const filled = [[1, 1], [anyParams]].map((args) => fill(value as (...args: unknown[]) => unknown, args));
+    return filled.filter(
+      (text): text is string =>
+        typeof text === "string" && !text.includes("undefined") && !text.includes("[object"),
+    );
+  }
+  if (value && typeof value === "object") return Object.values(value).flatMap(catalogueTexts);
+  return [];
+}
+
+const russianTexts = [
+  ...catalogueTexts(guestCatalogue),
+  ...catalogueTexts(cashierCatalogues.ru),
+  ...catalogueTexts(managerCatalogues.ru),
+];
+const russianStrings = new Set(russianTexts.map((text) => text.trim()));
+
+const latinWord = /[A-Za-z]+/g;
+/** Latin words a Russian catalogue itself uses (Telegram, PIN, QR, CSV, BotFather, the CSV's column names…). */
+const catalogueLatinWords = new Set(russianTexts.flatMap((text) => text.match(latinWord) ?? []));
+
+/** Data, not language: links, handles, e-mail addresses, codes and identifiers with digits or underscores. */
+const dataPatterns = [
+  /\bhttps?:\/\/\S+/g,
+  /\bt\.me\/\S+/g,
+  /[\w.+-]+@[\w-]+\.[\w.]+/g,
+  /@[\w.]+/g,
+  /\?start(app)?=\S+/g,
+  /\b\w*[\d_]\w*\b/g,
+];
+const dataWords = new Set([restaurantName, terminalName]);
+
+/** The Latin words of a visible text that make it English: none for a Russian or data-only text. */
+export function englishWords(text: string): string[] {
+  const trimmed = text.trim();
+  if (russianStrings.has(trimmed)) return [];
+  let rest = trimmed;
+  for (const word of dataWords) rest = rest.split(word).join(" ");
+  for (const pattern of dataPatterns) rest = rest.replace(pattern, " ");
+  return (rest.match(latinWord) ?? []).filter((word) => !catalogueLatinWords.has(word));
+}
+
+/**
+ * The text a person sees on the page: every non-blank text node whose element is rendered and not
+ * transparent, and the placeholders of empty fields. Runs in the browser (plain JavaScript: the
+ * API's tsconfig has no DOM types).
+ */
+const collectVisibleText = `(() => {
+  const seen = [];
+  const visible = (element) =>
+    element && element.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (text && visible(node.parentElement)) seen.push(text);
+  }
+  for (const field of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
+    if (!field.value && visible(field)) seen.push(field.placeholder);
+  }
+  return seen;
+})()`;
+
+describe("every screen in Russian (e2e)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-ru-"));
+  const files = mkdtempSync(join(tmpdir(), "guestcard-e2e-ru-files-"));
+  let server: ServerProcess;
+  let browser: Browser;
+  let demoToken: string;
+  const manager = guest(930_001, "Мария", "Управляющая");
+  /** Screen name → the English found on it; every screen visited gets an entry. */
+  const findings = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    requireWebBuild();
+    [server, browser] = await Promise.all([
+      startServer(
+        {
+          DATA_DIR: dataDir,
+          INIT_DATA_MAX_AGE_SECONDS: "3600",
+          ADMIN_TELEGRAM_IDS: String(manager.id),
+          POS_API_KEYS: `${terminalName}:${posKey}`,
+        },
+        serverStartMs,
+      ),
+      launchChromium(),
+    ]);
+    demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
+  }, serverStartMs + 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const exitCode = await server?.stop("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(files, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+  });
+
+  const initDataOf = (user: LaunchUser, authDate?: Date) => signInitData(user, demoToken, { authDate });
+  const launchUrl = (user: LaunchUser, authDate?: Date) =>
+    `${server.url}/${launchFragment(initDataOf(user, authDate), "light")}`;
+
+  async function api<T>(path: string, as: LaunchUser, json?: unknown): Promise<T> {
+    const response = await fetch(`${server.url}${path}`, {
+      method: json === undefined ? "GET" : "POST",
+      headers: { authorization: `tma ${initDataOf(as)}`, "content-type": "application/json" },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** A guest who shared a phone and registered, through the API: the browser starts at home. */
+  async function registered(user: LaunchUser, phone: string) {
+    await api("/api/demo/share-phone", user, { phone });
+    await api("/api/registration", user, {
+      lastName: user.lastName,
+      firstName: user.firstName,
+      consents: { personalData: true },
+    });
+  }
+
+  /** A Russian-speaking phone (or a till's browser): ru-RU, so dates, times and numbers are Russian too. */
+  async function russianPage(viewport = { width: 390, height: 844 }) {
+    const context = await browser.newContext({ viewport, locale: "ru-RU", deviceScaleFactor: 1 });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    return { context, page, problems };
+  }
+
+  /** Reads the screen, records any English on it, and keeps a screenshot to look at. */
+  async function readScreen(page: Page, name: string) {
+    // Let the entrance animation finish, so what is read is what a person sees.
+    await page.waitForTimeout(300);
+    const texts = (await page.evaluate(collectVisibleText)) as string[];
+    expect(texts.length, `${name}: the screen shows text`).toBeGreaterThan(0);
+    expect(texts.join(" "), `${name}: the screen speaks Russian`).toMatch(/[а-яё]/i);
+    const english = texts.filter((text) => englishWords(text).length > 0);
+    findings.set(name, english);
+    await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+    return texts;
+  }
+
+  function expectNoEnglish(screens: string[]) {
+    const english = Object.fromEntries(screens.map((screen) => [screen, findings.get(screen)]));
+    expect(english).toEqual(Object.fromEntries(screens.map((screen) => [screen, []])));
+  }
+
+  const heading = (page: Page, name: RegExp | string) => page.getByRole("heading", { name }).first();
+  const mainButton = (page: Page) => page.locator(".browser-main button");
+  const back = (page: Page) => page.locator(".browser-back").click();
+
+  async function withPage(
+    run: (page: Page, context: BrowserContext) => Promise<void>,
+    viewport?: { width: number; height: number },
+  ) {
+    const { context, page, problems } = await russianPage(viewport);
+    try {
+      await run(page, context);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      const text = ((await page.evaluate(collectVisibleText).catch(() => [])) as string[]).join(" | ");
+      if (error instanceof Error) error.message += `\npage text: ${text}`;
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }
+
+  it("knows English when it sees it, and Russian, data and the catalogues' own Latin words when it does not", () => {
+    for (const english of [
+      "at least 30 seconds",
+      "1–64 Latin letters, digits, _ or - (no spaces)",
+      "not a phone number",
+      "phone: not a phone number",
+      "Some fields are not valid.",
+      "Try again",
+    ]) {
+      expect(englishWords(english), english).not.toEqual([]);
+    }
+    for (const fine of [
+      "Заполните это поле",
+      "Здравствуйте, Анна!",
+      "+7 999 009-30-01",
+      "482 913",
+      "2 декабря 2026 г.",
+      "https://t.me/guestcard_demo_bot?start=tents_nevsky",
+      "@guestcard_demo_bot",
+      "anna@example.com",
+      "?start=stoly_1",
+      "phone: Не номер телефона",
+      "Отсканируйте QR-код гостя или введите PIN",
+      "Терминал: касса-1",
+      "Guestcard",
+    ]) {
+      expect(englishWords(fine), fine).toEqual([]);
+    }
+  });
+
+  it("walks the guest's screens in Russian: phone, registration with errors, home, card, review, my data, conflict, expired session", async () => {
+    const anna = guest(930_010, "Анна", "Иванова");
+    await withPage(async (page) => {
+      await page.goto(launchUrl(anna));
+      await heading(page, /Поделитесь номером телефона/).waitFor();
+      await readScreen(page, "guest-phone");
+
+      // The server's field error (the demo's phone check): not_a_phone, said in Russian.
+      await page.getByLabel("Номер телефона").fill("12");
+      await page.getByRole("button", { name: "Поделиться демо-номером" }).click();
+      await page.getByText(guestCatalogue.fieldErrors.not_a_phone as string).waitFor();
+      await readScreen(page, "guest-phone-error");
+
+      await page.getByLabel("Номер телефона").fill("+7 999 009-30-10");
+      await page.getByRole("button", { name: "Поделиться демо-номером" }).click();
+      await heading(page, /Регистрация в программе лояльности/).waitFor();
+      await readScreen(page, "guest-registration");
+
+      // Local field errors: an empty surname, a zero-width first name, a bad e-mail, no consent.
+      await page.getByLabel(/^Фамилия/).fill("");
+      await page.getByLabel(/^Имя/).fill("\u200B");
+      await page.getByLabel(/^Эл\. почта/).fill("anna@");
+      await mainButton(page).click();
+      await page.getByText("Заполните это поле").waitFor();
+      await page.getByText(guestCatalogue.fieldErrors.control_characters as string).waitFor();
+      await page.getByText("Это не похоже на адрес эл. почты").waitFor();
+      await readScreen(page, "guest-registration-errors");
+
+      await page.getByLabel(/^Фамилия/).fill("Иванова");
+      await page.getByLabel(/^Имя/).fill("Анна");
+      await page.getByLabel(/^Эл\. почта/).fill("anna@example.com");
+      await page.getByLabel(/Я согласен/).check();
+      await mainButton(page).click();
+      await heading(page, /Здравствуйте, Анна!/).waitFor();
+      await readScreen(page, "guest-home");
+
+      await mainButton(page).click();
+      await page.locator("[data-pin]").first().waitFor();
+      await readScreen(page, "guest-card");
+      await back(page);
+
+      await page.getByRole("button", { name: /Оставить отзыв/ }).click();
+      await heading(page, /Оставить отзыв/).waitFor();
+      await readScreen(page, "guest-review");
+      await page.getByLabel("Ваш отзыв").fill("Очень вкусный борщ.\nСпасибо!");
+      await mainButton(page).click();
+      await heading(page, /Спасибо!/).waitFor();
+      await readScreen(page, "guest-review-sent");
+      await back(page);
+
+      await page.getByRole("button", { name: /Мои данные/ }).click();
+      await heading(page, /^Мои данные$/).waitFor();
+      await page.getByText("anna@example.com").waitFor();
+      await readScreen(page, "guest-my-data");
+    });
+
+    // Another Telegram user shares Anna's number: phone_conflict.
+    const ivan = guest(930_011, "Иван", "Петров");
+    await withPage(async (page) => {
+      await page.goto(launchUrl(ivan));
+      await page.getByLabel("Номер телефона").fill("+7 999 009-30-10");
+      await page.getByRole("button", { name: "Поделиться демо-номером" }).click();
+      await heading(page, /Этот номер привязан к другому аккаунту/).waitFor();
+      await readScreen(page, "guest-phone-conflict");
+    });
+
+    // Launch data older than INIT_DATA_MAX_AGE_SECONDS: the session has expired.
+    await withPage(async (page) => {
+      await page.goto(launchUrl(guest(930_012, "Олег", "Смирнов"), new Date(Date.now() - 2 * 3600_000)));
+      await heading(page, /Откройте приложение заново/).waitFor();
+      await readScreen(page, "guest-session-expired");
+    });
+
+    expectNoEnglish([
+      "guest-phone",
+      "guest-phone-error",
+      "guest-registration",
+      "guest-registration-errors",
+      "guest-home",
+      "guest-card",
+      "guest-review",
+      "guest-review-sent",
+      "guest-my-data",
+      "guest-phone-conflict",
+      "guest-session-expired",
+    ]);
+  }, 180_000);
+
+  it("walks the cashier page in Russian: key set-up, identified, not found, a bad check digit", async () => {
+    const olga = guest(930_020, "Ольга", "Соколова");
+    await registered(olga, "+79990093020");
+    const card = await api<CardResponse>("/api/card", olga, {});
+
+    await withPage(
+      async (page) => {
+        await page.goto(`${server.url}/cashier`);
+        await heading(page, /Подключите кассу/).waitFor();
+        await readScreen(page, "cashier-key-setup");
+        await page.getByLabel("POS-ключ").fill(posKey);
+        await page.getByRole("button", { name: "Подключить" }).click();
+
+        const code = page.getByLabel(/Отсканируйте QR-код гостя/);
+        await code.waitFor();
+        await readScreen(page, "cashier-ready");
+
+        await code.fill(card.pin);
+        await code.press("Enter");
+        await page.locator("[data-answer=found]").waitFor();
+        await page.getByText("Ольга С.").waitFor();
+        await readScreen(page, "cashier-identified");
+
+        // A PIN with a valid check digit that no card has.
+        const unknown = withDammCheckDigit(card.pin.startsWith("00000") ? "11111" : "00000");
+        await code.fill(unknown);
+        await code.press("Enter");
+        await page.locator("[data-answer=not_found]").waitFor();
+        await readScreen(page, "cashier-not-found");
+
+        // One digit misheard: the check digit catches it.
+        const misheard = card.pin.slice(0, 5) + String((Number(card.pin[5]) + 1) % 10);
+        await code.fill(misheard);
+        await code.press("Enter");
+        await page.locator("[data-answer=invalid]").waitFor();
+        await page.getByText(cashierCatalogues.ru.invalidText.check_digit).waitFor();
+        await readScreen(page, "cashier-bad-check-digit");
+      },
+      { width: 1024, height: 768 },
+    );
+
+    expectNoEnglish([
+      "cashier-key-setup",
+      "cashier-ready",
+      "cashier-identified",
+      "cashier-not-found",
+      "cashier-bad-check-digit",
+    ]);
+  }, 120_000);
+
+  it("walks the manager's screens in Russian: home, sources, a source, funnel, settings out of range, import with line errors", async () => {
+    const texts = managerCatalogues.ru;
+    await registered(manager, "+79990093001");
+    await withPage(async (page) => {
+      await page.goto(launchUrl(manager));
+      await page.getByRole("button", { name: /Для управляющих/ }).click();
+      await heading(page, texts.title).waitFor();
+      await page.getByText("@guestcard_demo_bot").waitFor();
+      await readScreen(page, "manager-home");
+
+      await page.getByRole("button", { name: new RegExp(texts.sources) }).click();
+      await page.getByLabel(texts.sourceName).fill("Столы на веранде");
+      await page.getByLabel(texts.sourceCode).fill("stoly na verande");
+      await mainButton(page).click();
+      await page.getByText(texts.fieldErrors.bad_source_code as string).waitFor();
+      await readScreen(page, "manager-sources-error");
+
+      await page.getByLabel(texts.sourceCode).fill("veranda_1");
+      await mainButton(page).click();
+      await heading(page, "Столы на веранде").waitFor();
+      await readScreen(page, "manager-source");
+
+      // The server's own field error: a code another source already has.
+      await back(page);
+      await page.getByLabel(texts.sourceName).fill("Ещё одна веранда");
+      await page.getByLabel(texts.sourceCode).fill("veranda_1");
+      await mainButton(page).click();
+      await page.getByText(texts.fieldErrors.already_used as string).waitFor();
+      await readScreen(page, "manager-sources");
+      await back(page);
+
+      await page.getByRole("button", { name: new RegExp(texts.funnel) }).click();
+      await page.getByText("Столы на веранде").waitFor();
+      await readScreen(page, "manager-funnel");
+      await back(page);
+
+      await page.getByRole("button", { name: new RegExp(texts.settings) }).click();
+      await page.getByLabel(new RegExp(texts.cardTtl)).fill("20");
+      await mainButton(page).click();
+      await page.getByText(texts.fieldErrors.lifetime_out_of_range as string).waitFor();
+      await readScreen(page, "manager-settings-out-of-range");
+      await back(page);
+
+      await page.getByRole("button", { name: new RegExp(texts.importTitle) }).click();
+      await readScreen(page, "manager-import");
+      const csv = join(files, "guests.csv");
+      writeFileSync(
+        csv,
+        [
+          "phone,last_name,first_name,email",
+          "+79990093101,Сидоров,Пётр,",
+          "не телефон,Плохая,Строка,",
+          "+79990093102,Кузнецова,Вера,vera@",
+          "+79990093103,Лишнее,Поле,,,",
+          '+79990093104,"Незакрытая,Кавычка,',
+        ].join("\n"),
+      );
+      await page.locator("input[type=file]").setInputFiles(csv);
+      await expect.poll(() => page.getByTestId("import-errors").textContent()).toBe("4");
+      await page.getByText(`phone: ${texts.fieldErrors.not_a_phone}`).waitFor();
+      await readScreen(page, "manager-import-line-errors");
+    });
+
+    expectNoEnglish([
+      "manager-home",
+      "manager-sources-error",
+      "manager-source",
+      "manager-sources",
+      "manager-funnel",
+      "manager-settings-out-of-range",
+      "manager-import",
+      "manager-import-line-errors",
+    ]);
+  }, 180_000);
+
+  it("would fail on an English sentence on a screen (the check reads the real page)", async () => {
+    await withPage(async (page) => {
+      await page.goto(launchUrl(guest(930_030, "Пётр", "Орлов")));
+      await heading(page, /Поделитесь номером телефона/).waitFor();
+      await page.evaluate(
+        `document.querySelector("h1").insertAdjacentHTML("afterend", "<p>Some fields are not valid.</p><p hidden>Hidden text</p>")`,
+      );
+      await readScreen(page, "planted-english");
+      expect(findings.get("planted-english")).toEqual(["Some fields are not valid."]);
+    });
+  }, 60_000);
+});
