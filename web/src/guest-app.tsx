@@ -70,10 +70,27 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
     void settle(firstMe);
   }, [firstMe, settle]);
 
+  // Unreachable: try again as soon as the phone says it is back online.
+  const unavailable = state.kind === "unavailable";
+  useEffect(() => {
+    if (!unavailable) return;
+    const onOnline = () => void retry();
+    window.addEventListener("online", onOnline);
+    return () => window.removeEventListener("online", onOnline);
+  }, [unavailable, retry]);
+
   if (state.kind === "loading")
     return <CardWhileLoading rawInitData={launch.rawInitData} fallback={<Loading />} />;
   if (state.kind === "expired") return <SessionExpiredScreen />;
-  if (state.kind === "unavailable") return <UnavailableScreen failure={state.failure} onRetry={retry} />;
+  if (state.kind === "unavailable")
+    // At the till with no connection, the card kept on the phone is what the guest needs, not an error.
+    return (
+      <CardWhileLoading
+        rawInitData={launch.rawInitData}
+        offline
+        fallback={<UnavailableScreen failure={state.failure} onRetry={retry} />}
+      />
+    );
 
   const session: Session = { launch, me: state.me, api, refresh, request };
   const Screen = statusScreens[state.me.status];
