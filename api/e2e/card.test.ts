@@ -262,6 +262,27 @@ describe("the virtual card in a real browser (e2e)", () => {
     await phone.close();
   });
 
+  it("inside a Telegram client, keeps Telegram's loader up until the stored card is on screen", async () => {
+    const phone = await newPhone();
+    const issued = await showNewCard(phone);
+    await issued.page.close();
+
+    const page = await phone.newPage();
+    const problems = watch(page);
+    await page.addInitScript(fakeTelegramClientRecordingReady);
+    await page.goto(`${server.url}/${launchFragment(initData)}`);
+    await page.locator("[data-card-state=live]").waitFor();
+    // The full card screen (Telegram draws the BackButton) follows the start-up preview.
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as FakeTelegram).hostEvents))
+      .toContainEqual(["web_app_setup_back_button", { is_visible: true }]);
+    const readyWith = await page.evaluate(() => (globalThis as unknown as FakeTelegram).readyWith);
+    expect(readyWith.length, "web_app_ready was sent").toBeGreaterThan(0);
+    expect(readyWith[0], "the first web_app_ready came with the card on screen").toBe(issued.pin);
+    expect(problems).toEqual([]);
+    await phone.close();
+  });
+
   it("counts down to zero, shows the card as expired; the renewed card is the one a re-open shows offline", async () => {
     const phone = await newPhone();
     const { page, problems, pin } = await showNewCard(phone);
@@ -455,3 +476,40 @@ describe("the virtual card in a real browser (e2e)", () => {
     }
   });
 });
+
+interface FakeTelegram {
+  hostEvents: [string, unknown][];
+  /** For each web_app_ready: the PIN on screen at that moment ("" for none). */
+  readyWith: string[];
+  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
+  innerWidth: number;
+  innerHeight: number;
+}
+
+/** Runs in the page first: Telegram's mobile client as the SDK sees it, noting what is on screen at ready(). */
+function fakeTelegramClientRecordingReady() {
+  const fake = globalThis as unknown as FakeTelegram & {
+    document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+  };
+  fake.hostEvents = [];
+  fake.readyWith = [];
+  fake.TelegramWebviewProxy = {
+    postEvent(name, json) {
+      fake.hostEvents.push([name, json ? JSON.parse(json) : undefined]);
+      if (name === "web_app_ready") {
+        fake.readyWith.push(fake.document.querySelector("[data-pin]")?.getAttribute("data-pin") ?? "");
+      }
+      if (name === "web_app_request_viewport") {
+        setTimeout(() =>
+          fake.Telegram.WebView.receiveEvent("viewport_changed", {
+            height: fake.innerHeight,
+            width: fake.innerWidth,
+            is_expanded: true,
+            is_state_stable: true,
+          }),
+        );
+      }
+    },
+  };
+}

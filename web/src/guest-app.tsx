@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { type ApiClient, ApiFailure, call } from "./api";
 import { CardWhileLoading } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
+import { TelegramReady } from "./components/telegram-ready";
 import { GuestNavigator } from "./navigation";
 import { PhoneScreen } from "./screens/phone";
 import { PhoneConflictScreen } from "./screens/phone-conflict";
@@ -81,14 +82,25 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
 
   if (state.kind === "loading")
     return <CardWhileLoading rawInitData={launch.rawInitData} fallback={<Loading />} />;
-  if (state.kind === "expired") return <SessionExpiredScreen />;
+  if (state.kind === "expired")
+    return (
+      <>
+        <SessionExpiredScreen />
+        <TelegramReady />
+      </>
+    );
   if (state.kind === "unavailable")
     // At the till with no connection, the card kept on the phone is what the guest needs, not an error.
     return (
       <CardWhileLoading
         rawInitData={launch.rawInitData}
         offline
-        fallback={<UnavailableScreen failure={state.failure} onRetry={retry} />}
+        fallback={
+          <>
+            <UnavailableScreen failure={state.failure} onRetry={retry} />
+            <TelegramReady />
+          </>
+        }
       />
     );
 
@@ -100,6 +112,7 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
         <div className="screen" key={state.me.status}>
           <Screen />
         </div>
+        <TelegramReady />
       </Suspense>
     </SessionContext.Provider>
   );

@@ -76,6 +76,8 @@ function followColorScheme(): void {
 }
 
 let currentHost: Host = "browser";
+/** Whether startTelegram initialised the SDK: outside Telegram (the cashier page) there is nobody to tell. */
+let currentLaunch = false;
 
 /** Decided once at start-up; a page never moves between Telegram and a plain tab. */
 export function host(): Host {
@@ -109,7 +111,8 @@ export function startTelegram(): Launch | null {
   followColorScheme();
   miniApp.mountSync.ifAvailable();
   miniApp.bindCssVars.ifAvailable();
-  miniApp.ready.ifAvailable();
+  // Not ready() yet: Telegram keeps its own loader up until the first real screen can paint
+  // (signalReady, from components/telegram-ready.tsx), instead of showing a blank page meanwhile.
 
   mainButton.mount.ifAvailable();
   backButton.mount.ifAvailable();
@@ -123,7 +126,13 @@ export function startTelegram(): Launch | null {
       // An old client that cannot report its viewport still works; CSS falls back to env().
       .catch(() => undefined);
   }
+  currentLaunch = true;
   return { host, rawInitData, languageCode };
+}
+
+/** Tells Telegram the first real screen is up, so it removes its loader. Harmless when repeated. */
+export function signalReady(): void {
+  if (currentLaunch) miniApp.ready.ifAvailable();
 }
 
 export const haptic = {

@@ -1,4 +1,5 @@
 import { lazy, type ReactNode, Suspense, useState } from "react";
+import { TelegramReady } from "../components/telegram-ready";
 import { cachedLiveCard, telegramUserIdOf } from "./card-cache";
 
 // The card screen's chunk (with the QR renderer) stays out of the first download; after the first
@@ -32,6 +33,7 @@ export function CardWhileLoading({ rawInitData, fallback, offline = false }: Car
         offline={offline}
         onExpired={offline ? () => setCached(null) : undefined}
       />
+      <TelegramReady />
     </Suspense>
   );
 }
