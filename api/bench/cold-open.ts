@@ -11,6 +11,9 @@
 //   pnpm --filter @guestcard/web build && pnpm --filter @guestcard/api bench:cold-open
 //   pnpm --filter @guestcard/api bench:cold-open -- --runs 9 --baseline /tmp/old-checkout/api
 //
+// The page runs as inside Telegram's mobile client (a stand-in `TelegramWebviewProxy`, as the e2e
+// tests use), so the Telegram SDK does at start what it does on a phone.
+//
 // "Tap" is the navigation's start (performance.timeOrigin); Telegram's own time to create the web
 // view comes before it and is not ours to shorten. "Name" is the moment the guest's first name is in
 // the document, seen by a MutationObserver the page gets before any script of its own and reported
@@ -143,6 +146,35 @@ function reportWhenNameAppears(name: string) {
   observer.observe(page.document, { childList: true, subtree: true, characterData: true });
 }
 
+/**
+ * Runs in the page first: Telegram's mobile client as the SDK sees it (`TelegramWebviewProxy`), so the
+ * app starts the way it does on a phone — the SDK talks to a host, the MainButton is Telegram's — not
+ * the way it does in a plain tab. It answers what the SDK asks at start and ignores the rest.
+ */
+function imitateTelegramClient() {
+  const page = globalThis as unknown as {
+    TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+    Telegram?: { WebView?: { receiveEvent(name: string, data?: unknown): void } };
+    innerWidth: number;
+    innerHeight: number;
+  };
+  const noInsets = { top: 0, bottom: 0, left: 0, right: 0 };
+  const answers: Record<string, [string, () => unknown]> = {
+    web_app_request_viewport: [
+      "viewport_changed",
+      () => ({ height: page.innerHeight, width: page.innerWidth, is_expanded: true, is_state_stable: true }),
+    ],
+    web_app_request_safe_area: ["safe_area_changed", () => noInsets],
+    web_app_request_content_safe_area: ["content_safe_area_changed", () => noInsets],
+  };
+  page.TelegramWebviewProxy = {
+    postEvent(name) {
+      const answer = answers[name];
+      if (answer) setTimeout(() => page.Telegram?.WebView?.receiveEvent(answer[0], answer[1]()));
+    },
+  };
+}
+
 async function coldOpen(browser: Browser, checkout: Checkout): Promise<Run> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -151,8 +183,10 @@ async function coldOpen(browser: Browser, checkout: Checkout): Promise<Run> {
   });
   try {
     const page = await context.newPage();
+    await page.addInitScript(imitateTelegramClient);
     await page.addInitScript(reportWhenNameAppears, guest.firstName);
     const cdp = await context.newCDPSession(page);
+    await cdp.send("Runtime.enable");
     await cdp.send("Runtime.addBinding", { name: "reportNameShown" });
     const nameShown = new Promise<number>((done) => {
       cdp.on("Runtime.bindingCalled", (event) => {
