@@ -109,13 +109,18 @@ export function startTelegram(): Launch | null {
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();
   followColorScheme();
-  miniApp.mountSync.ifAvailable();
-  miniApp.bindCssVars.ifAvailable();
+  // Not miniApp.mountSync(): it re-sends Telegram the header and background colours Telegram already
+  // uses, for CSS variables (--tg-mini-app-*) no style of ours reads, and on a slow phone it is one of
+  // the costliest calls before the first screen (a profile of the cold open: api/bench/cold-open.ts).
+  // ready() and close() work without it.
   // Not ready() yet: Telegram keeps its own loader up until the first real screen can paint
   // (signalReady, from components/telegram-ready.tsx), instead of showing a blank page meanwhile.
 
-  mainButton.mount.ifAvailable();
-  backButton.mount.ifAvailable();
+  // Telegram draws these two; in a plain tab the app draws its own (hooks/use-main-button.ts).
+  if (host === "telegram") {
+    mainButton.mount.ifAvailable();
+    backButton.mount.ifAvailable();
+  }
   if (viewport.mount.isAvailable()) {
     viewport
       .mount()
