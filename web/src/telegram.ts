@@ -77,7 +77,7 @@ function followColorScheme(): void {
 
 let currentHost: Host = "browser";
 /** Whether startTelegram initialised the SDK: outside Telegram (the cashier page) there is nobody to tell. */
-let currentLaunch = false;
+let sdkStarted = false;
 
 /** Decided once at start-up; a page never moves between Telegram and a plain tab. */
 export function host(): Host {
@@ -131,13 +131,13 @@ export function startTelegram(): Launch | null {
       // An old client that cannot report its viewport still works; CSS falls back to env().
       .catch(() => undefined);
   }
-  currentLaunch = true;
+  sdkStarted = true;
   return { host, rawInitData, languageCode };
 }
 
 /** Tells Telegram the first real screen is up, so it removes its loader. Harmless when repeated. */
 export function signalReady(): void {
-  if (currentLaunch) miniApp.ready.ifAvailable();
+  if (sdkStarted) miniApp.ready.ifAvailable();
 }
 
 export const haptic = {
