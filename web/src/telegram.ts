@@ -3,7 +3,6 @@ import {
   emitEvent,
   hapticFeedback,
   init,
-  initData,
   mainButton,
   miniApp,
   mockTelegramEnv,
@@ -104,7 +103,8 @@ export function startTelegram(): Launch | null {
   if (host === "browser") imitateHostInBrowser();
 
   init();
-  initData.restore();
+  // No initData.restore(): the app reads the raw string above and nothing from the SDK's parsed copy,
+  // and every SDK call before the first screen costs a phone noticeable time (decision 010).
   // Theme first, so the colours are right when Telegram removes its placeholder on ready().
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();
