@@ -112,7 +112,8 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
         <div className="screen" key={state.me.status}>
           <Screen />
         </div>
-        <TelegramReady />
+        {/* The navigator's screens load inside its own Suspense; it tells Telegram from there. */}
+        {state.me.status !== "registered" && <TelegramReady />}
       </Suspense>
     </SessionContext.Provider>
   );
