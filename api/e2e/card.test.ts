@@ -37,7 +37,6 @@ describe("the virtual card in a real browser (e2e)", () => {
   const shots = mkdtempSync(join(tmpdir(), "guestcard-card-shots-"));
   let server: ServerProcess;
   let browser: Browser;
-  let phone: BrowserContext;
   let initData: string;
   const guest: LaunchUser = { id: 920_001, firstName: "Мария", lastName: "Кузнецова", languageCode: "ru" };
   const guestPhone = "+79990092001";
@@ -87,12 +86,6 @@ describe("the virtual card in a real browser (e2e)", () => {
       json: { lastName: guest.lastName, firstName: guest.firstName, consents: { personalData: true } },
     });
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    // One phone for the whole test: its localStorage keeps the card between visits, as a real phone does.
-    phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      locale: "ru-RU",
-    });
   }, 120_000);
 
   afterAll(async () => {
@@ -103,27 +96,66 @@ describe("the virtual card in a real browser (e2e)", () => {
     expect(exitCode).toBe(0);
   });
 
-  let decodedCode = "";
-  let page: Page;
-  let problems: string[];
+  /** A phone of its own for each test: its localStorage keeps the card between openings, as a real phone's does. */
+  async function newPhone(): Promise<BrowserContext> {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      locale: "ru-RU",
+    });
+    // Well under a test's own timeout, so a stuck step names itself instead of a bare test timeout.
+    phone.setDefaultTimeout(10_000);
+    return phone;
+  }
+
+  /**
+   * Opens the Mini App as Telegram does: a new page, so a fresh document that starts the app from
+   * scratch (a hash-only navigation would keep the running app). `offline` makes every API request
+   * fail at once, as a phone with no connection at the till sees it.
+   */
+  async function openApp(phone: BrowserContext, options: { offline?: boolean } = {}) {
+    const page = await phone.newPage();
+    const problems = watch(page);
+    if (options.offline) await page.route("**/api/**", (route) => route.abort("internetdisconnected"));
+    await page.goto(`${server.url}/${launchFragment(initData)}`);
+    return { page, problems };
+  }
+
+  const shownPin = async (page: Page) => (await page.locator("[data-pin]").getAttribute("data-pin")) ?? "";
+
+  /** The QR on screen as an independent decoder reads it from a screenshot. */
+  async function shownQr(page: Page, name: string): Promise<string> {
+    const shot = join(shots, `${name}.png`);
+    await page.screenshot({ path: shot });
+    return decodeQr(shot);
+  }
+
+  /** What the phone keeps for the guest, read straight from the page's localStorage. */
+  const storedPin = (page: Page) =>
+    page.evaluate((key) => {
+      const stored = (
+        globalThis as unknown as { localStorage: { getItem(key: string): string | null } }
+      ).localStorage.getItem(key);
+      return stored === null ? null : ((JSON.parse(stored) as { card: { pin: string } }).card.pin ?? null);
+    }, `guestcard:card:${guest.id}`);
+
+  /** Home → the MainButton "Показать карту" → a new live card. */
+  async function showNewCard(phone: BrowserContext) {
+    const { page, problems } = await openApp(phone);
+    await page.locator(".browser-main button").click();
+    await page.locator("[data-card-state=live]").waitFor();
+    return { page, problems, pin: await shownPin(page) };
+  }
 
   it("shows the card; its QR, read from a screenshot by zbarimg, identifies the guest at the till", async () => {
-    page = await phone.newPage();
-    problems = watch(page);
-    await page.goto(`${server.url}/${launchFragment(initData)}`);
-    await page.locator(".browser-main button").click(); // the MainButton: "Показать карту"
-    const card = page.locator("[data-card-state=live]");
-    await card.waitFor();
-    const pin = (await page.locator("[data-pin]").getAttribute("data-pin")) ?? "";
+    const phone = await newPhone();
+    const { page, problems, pin } = await showNewCard(phone);
     await expect.poll(() => page.locator("[data-countdown]").textContent()).toMatch(/^0:(1[0-2]|0\d)$/);
     await expect(page.getByText(`${guest.firstName} ${guest.lastName}`).first().isVisible()).resolves.toBe(
       true,
     );
-
-    const shot = join(shots, "card-live.png");
-    await page.screenshot({ path: shot });
     await page.screenshot({ path: join(screenshotDir, "card-live.png") });
-    decodedCode = await decodeQr(shot);
+    const decodedCode = await shownQr(page, "card-live");
     expect(decodedCode).toMatch(/^\d{18}$/);
 
     for (const code of [decodedCode, pin]) {
@@ -132,34 +164,80 @@ describe("the virtual card in a real browser (e2e)", () => {
       expect(answer.body.account).toMatchObject({ displayName: "Мария К.", phoneMasked: "+7 *** ***-20-01" });
     }
     expect(problems).toEqual([]);
+    await phone.close();
   });
 
-  it("counts down to zero, shows the card as expired, and the dead code no longer identifies anyone", async () => {
-    await page.locator("[data-card-state=expired]").waitFor({ timeout: (cardTtlSeconds + 5) * 1000 });
-    await expect(page.locator("[data-countdown]").textContent()).resolves.toBe("0:00");
-    await expect(page.getByText("Истёк").first().isVisible()).resolves.toBe(true);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(screenshotDir, "card-expired.png") });
-
-    const dead = await identify(decodedCode);
-    expect(dead.status).toBe(404);
-    expect(dead.body).toMatchObject({ error: { code: "code_not_found" } });
-
-    // One tap on the MainButton: a new, live card.
-    await page.locator(".browser-main button").click();
-    await page.locator("[data-card-state=live]").waitFor();
-    const shot = join(shots, "card-renewed.png");
-    await page.screenshot({ path: shot });
-    const renewed = await decodeQr(shot);
-    expect(renewed).not.toBe(decodedCode);
-    expect((await identify(renewed)).status).toBe(200);
+  it("keeps the card on the phone while it is live, not just for a moment after it arrived", async () => {
+    const phone = await newPhone();
+    const { page, problems, pin } = await showNewCard(phone);
+    const countdown = page.locator("[data-countdown]");
+    const firstReading = await countdown.textContent();
+    // Two ticks of the countdown later (a new second on screen twice), the card is still kept.
+    await expect.poll(() => countdown.textContent()).not.toBe(firstReading);
+    const secondReading = await countdown.textContent();
+    await expect.poll(() => countdown.textContent()).not.toBe(secondReading);
+    await expect(storedPin(page)).resolves.toBe(pin);
     expect(problems).toEqual([]);
-    await page.close();
+    await phone.close();
+  });
+
+  it("re-opened with no connection, shows the same card (PIN and QR) with a quiet offline note", async () => {
+    const phone = await newPhone();
+    const issued = await showNewCard(phone);
+    const issuedQr = await shownQr(issued.page, "offline-issued");
+    await issued.page.close();
+
+    const { page, problems } = await openApp(phone, { offline: true });
+    await page.locator("[data-card-state=live]").waitFor();
+    await expect(shownPin(page)).resolves.toBe(issued.pin);
+    await page.getByText(/^Нет связи\. Это код, сохранённый на телефоне/).waitFor();
+    await expect(shownQr(page, "offline-reopened")).resolves.toBe(issuedQr);
+    // It stays: a countdown tick later the same live card is on screen and still kept on the phone.
+    const reading = await page.locator("[data-countdown]").textContent();
+    await expect.poll(() => page.locator("[data-countdown]").textContent()).not.toBe(reading);
+    await expect(page.locator("[data-card-state=live]").count()).resolves.toBe(1);
+    await expect(shownPin(page)).resolves.toBe(issued.pin);
+    await expect(storedPin(page)).resolves.toBe(issued.pin);
+    // No error screen, no "try again": the card is what the guest needs at the till.
+    await expect(page.getByRole("heading", { name: "Нет связи" }).count()).resolves.toBe(0);
+    await expect(page.locator(".browser-main").count()).resolves.toBe(0);
+    await page.screenshot({ path: join(screenshotDir, "card-offline.png") });
+    expect(problems).toEqual([]);
+    await phone.close();
+  });
+
+  it("re-opened online, confirms the stored card and never replaces it: the PIN read out still works at the till", async () => {
+    const phone = await newPhone();
+    const issued = await showNewCard(phone);
+    await issued.page.close();
+
+    const page = await phone.newPage();
+    const problems = watch(page);
+    const cardRequests: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/card") cardRequests.push(request.method());
+    });
+    const confirmed = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === "/api/card" && response.request().method() === "GET",
+    );
+    await page.goto(`${server.url}/${launchFragment(initData)}`);
+    await page.locator("[data-card-state=live]").waitFor();
+    expect((await confirmed).status()).toBe(200);
+    await page.locator(".browser-back").waitFor(); // the full card screen, not the start-up preview
+    await expect(shownPin(page)).resolves.toBe(issued.pin);
+    expect(cardRequests, "confirmed with GET, never a new card").toEqual(["GET"]);
+
+    const atTheTill = await identify(issued.pin);
+    expect(atTheTill.status, JSON.stringify(atTheTill.body)).toBe(200);
+    await expect(storedPin(page)).resolves.toBe(issued.pin);
+    expect(problems).toEqual([]);
+    await phone.close();
   });
 
   it("re-opened while the card is live, shows it at once, before the server has answered", async () => {
-    const live = await api<CardResponse>("/api/card");
-    expect(live.status).toBe(200);
+    const phone = await newPhone();
+    const issued = await showNewCard(phone);
+    await issued.page.close();
     const reopened = await phone.newPage();
     const reopenedProblems = watch(reopened);
     // A slow network at the till: /api/me takes 4 seconds.
@@ -175,14 +253,67 @@ describe("the virtual card in a real browser (e2e)", () => {
     await reopened.goto(`${server.url}/${launchFragment(initData)}`);
     await reopened.locator("[data-card-state=live]").waitFor({ timeout: 3000 });
     expect(Date.now() - started, "shown before /api/me answered").toBeLessThan(4000);
-    await expect(reopened.locator("[data-pin]").getAttribute("data-pin")).resolves.toBe(live.body.pin);
+    await expect(shownPin(reopened)).resolves.toBe(issued.pin);
     releaseMe();
     // Then the app is ready, on the card screen, and Back leads home.
     await reopened.locator(".browser-back").waitFor();
-    await expect(reopened.locator("[data-pin]").getAttribute("data-pin")).resolves.toBe(live.body.pin);
+    await expect(shownPin(reopened)).resolves.toBe(issued.pin);
     expect(reopenedProblems).toEqual([]);
-    await reopened.close();
+    await phone.close();
   });
+
+  it("inside a Telegram client, keeps Telegram's loader up until the stored card is on screen", async () => {
+    const phone = await newPhone();
+    const issued = await showNewCard(phone);
+    await issued.page.close();
+
+    const page = await phone.newPage();
+    const problems = watch(page);
+    await page.addInitScript(fakeTelegramClientRecordingReady);
+    await page.goto(`${server.url}/${launchFragment(initData)}`);
+    await page.locator("[data-card-state=live]").waitFor();
+    // The full card screen (Telegram draws the BackButton) follows the start-up preview.
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as FakeTelegram).hostEvents))
+      .toContainEqual(["web_app_setup_back_button", { is_visible: true }]);
+    const readyWith = await page.evaluate(() => (globalThis as unknown as FakeTelegram).readyWith);
+    expect(readyWith.length, "web_app_ready was sent").toBeGreaterThan(0);
+    expect(readyWith[0], "the first web_app_ready came with the card on screen").toBe(issued.pin);
+    expect(problems).toEqual([]);
+    await phone.close();
+  });
+
+  it("counts down to zero, shows the card as expired; the renewed card is the one a re-open shows offline", async () => {
+    const phone = await newPhone();
+    const { page, problems, pin } = await showNewCard(phone);
+    const decodedCode = await shownQr(page, "expiring");
+    await page.locator("[data-card-state=expired]").waitFor({ timeout: (cardTtlSeconds + 5) * 1000 });
+    await expect(page.locator("[data-countdown]").textContent()).resolves.toBe("0:00");
+    await expect(page.getByText("Истёк").first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(screenshotDir, "card-expired.png") });
+    for (const dead of [decodedCode, pin]) {
+      const answer = await identify(dead);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ error: { code: "code_not_found" } });
+    }
+
+    // One tap on the MainButton: a new, live card.
+    await page.locator(".browser-main button").click();
+    await page.locator("[data-card-state=live]").waitFor();
+    const renewedPin = await shownPin(page);
+    const renewedQr = await shownQr(page, "renewed");
+    expect(renewedQr).not.toBe(decodedCode);
+    expect((await identify(renewedQr)).status).toBe(200);
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const reopened = await openApp(phone, { offline: true });
+    await reopened.page.locator("[data-card-state=live]").waitFor();
+    await expect(shownPin(reopened.page)).resolves.toBe(renewedPin);
+    await expect(shownQr(reopened.page, "renewed-offline")).resolves.toBe(renewedQr);
+    expect(reopened.problems).toEqual([]);
+    await phone.close();
+  }, 60_000);
 
   it("lets the cashier page identify a typed PIN, after staff enter the till's key once", async () => {
     const till = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "ru-RU" });
@@ -229,25 +360,17 @@ describe("the virtual card in a real browser (e2e)", () => {
   });
 
   it("scans the card's QR with a tablet's camera (ZXing in WebAssembly, served by us) after a manager lengthened the lifetime", async () => {
-    // A manager sets the lifetime to two minutes; the guest's next card has it.
-    const manager = demoGuests.find((candidate) => candidate.role === "manager")!;
-    const demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
-    const saved = await fetch(`${server.url}/api/manager/settings`, {
-      method: "PUT",
-      headers: {
-        authorization: `tma ${signInitData(manager, demoToken)}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ cardTtlSeconds: 120 }),
-    });
-    expect(saved.status, await saved.clone().text()).toBe(200);
-    const issued = await api<CardResponse>("/api/card", { method: "POST" });
-    expect(issued.body.ttlSeconds).toBe(120);
+    // A manager sets the lifetime to two minutes. It stays so (the settings allow no less than 30 s,
+    // the server started with 12): the tests that watch a card die come before this one.
+    await setCardLifetime(120);
+    // The guest's next card has it: the phone shows two minutes on the clock.
+    const phone = await newPhone();
+    const { page: shown } = await showNewCard(phone);
+    await expect.poll(() => shown.locator("[data-countdown]").textContent()).toMatch(/^(2:00|1:5\d)$/);
+    const issued = await api<CardResponse>("/api/card");
+    expect(issued.body).toMatchObject({ ttlSeconds: 120, pin: await shownPin(shown) });
 
-    // The phone shows the new card; its QR, drawn on a 640×480 frame, becomes the fake camera's picture.
-    const shown = await phone.newPage();
-    await shown.goto(`${server.url}/${launchFragment(initData)}`);
-    await shown.locator(`[data-pin="${issued.body.pin}"]`).waitFor();
+    // Its QR, drawn on a 640×480 frame, becomes the fake camera's picture.
     const luma = await shown.evaluate(async () => {
       const svg = document.querySelector(".guest-card-qr svg");
       if (!svg) throw new Error("no QR on the card");
@@ -265,7 +388,7 @@ describe("the virtual card in a real browser (e2e)", () => {
       for (let index = 0; index < data.length; index += 4) bytes += String.fromCharCode(data[index] ?? 255);
       return btoa(bytes);
     });
-    await shown.close();
+    await phone.close();
     const frame = join(shots, "camera.y4m");
     const chroma = Buffer.alloc((640 / 2) * (480 / 2) * 2, 128);
     writeFileSync(
@@ -317,6 +440,20 @@ describe("the virtual card in a real browser (e2e)", () => {
     }
   });
 
+  async function setCardLifetime(seconds: number) {
+    const manager = demoGuests.find((candidate) => candidate.role === "manager")!;
+    const demoToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
+    const saved = await fetch(`${server.url}/api/manager/settings`, {
+      method: "PUT",
+      headers: {
+        authorization: `tma ${signInitData(manager, demoToken)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ cardTtlSeconds: seconds }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+  }
+
   it("in a trial with no POS_API_KEYS, the demo launcher's cashier link brings a working till key", async () => {
     const trialDir = mkdtempSync(join(tmpdir(), "guestcard-card-trial-"));
     const trial = await startServer({ DATA_DIR: trialDir });
@@ -339,3 +476,40 @@ describe("the virtual card in a real browser (e2e)", () => {
     }
   });
 });
+
+interface FakeTelegram {
+  hostEvents: [string, unknown][];
+  /** For each web_app_ready: the PIN on screen at that moment ("" for none). */
+  readyWith: string[];
+  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
+  innerWidth: number;
+  innerHeight: number;
+}
+
+/** Runs in the page first: Telegram's mobile client as the SDK sees it, noting what is on screen at ready(). */
+function fakeTelegramClientRecordingReady() {
+  const fake = globalThis as unknown as FakeTelegram & {
+    document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+  };
+  fake.hostEvents = [];
+  fake.readyWith = [];
+  fake.TelegramWebviewProxy = {
+    postEvent(name, json) {
+      fake.hostEvents.push([name, json ? JSON.parse(json) : undefined]);
+      if (name === "web_app_ready") {
+        fake.readyWith.push(fake.document.querySelector("[data-pin]")?.getAttribute("data-pin") ?? "");
+      }
+      if (name === "web_app_request_viewport") {
+        setTimeout(() =>
+          fake.Telegram.WebView.receiveEvent("viewport_changed", {
+            height: fake.innerHeight,
+            width: fake.innerWidth,
+            is_expanded: true,
+            is_state_stable: true,
+          }),
+        );
+      }
+    },
+  };
+}

@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { serveStatic } from "@hono/node-server/serve-static";
 import type { Api } from "grammy";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -30,6 +27,7 @@ import { registrationRoutes } from "./registration/routes";
 import { demoManagersChat } from "./reviews/demo-managers-chat";
 import { reviewRoutes } from "./reviews/routes";
 import { telegramWebhookRoutes } from "./telegram/webhook";
+import { serveWebApp } from "./web-app/serve-web-app";
 
 export interface AppDeps {
   config: Config;
@@ -163,23 +161,4 @@ export function createApp(deps: AppDeps) {
   if (deps.demo) app.route("/demo/managers-chat", demoManagersChat({ db: deps.database.db }));
   if (deps.webRoot) serveWebApp(app, deps.webRoot);
   return app;
-}
-
-/** The Mini App build: hashed assets cached for a year, every other GET answered with index.html (SPA). */
-function serveWebApp(app: Hono, webRoot: string) {
-  const indexFile = join(webRoot, "index.html");
-  const indexHtml = existsSync(indexFile) ? readFileSync(indexFile, "utf8") : undefined;
-  app.use(
-    "/assets/*",
-    serveStatic({
-      root: webRoot,
-      onFound: (_path, c) => c.header("cache-control", "public, max-age=31536000, immutable"),
-    }),
-  );
-  app.use("*", serveStatic({ root: webRoot }));
-  app.get("*", (c) => {
-    if (!indexHtml) return c.text("The Mini App is not built yet: run `pnpm build`.", 503);
-    c.header("cache-control", "no-cache");
-    return c.html(indexHtml);
-  });
 }

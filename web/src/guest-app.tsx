@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { type ApiClient, ApiFailure, call } from "./api";
 import { CardWhileLoading } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
+import { TelegramReady } from "./components/telegram-ready";
 import { GuestNavigator } from "./navigation";
 import { PhoneScreen } from "./screens/phone";
 import { PhoneConflictScreen } from "./screens/phone-conflict";
@@ -70,10 +71,38 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
     void settle(firstMe);
   }, [firstMe, settle]);
 
+  // Unreachable: try again as soon as the phone says it is back online.
+  const unavailable = state.kind === "unavailable";
+  useEffect(() => {
+    if (!unavailable) return;
+    const onOnline = () => void retry();
+    window.addEventListener("online", onOnline);
+    return () => window.removeEventListener("online", onOnline);
+  }, [unavailable, retry]);
+
   if (state.kind === "loading")
     return <CardWhileLoading rawInitData={launch.rawInitData} fallback={<Loading />} />;
-  if (state.kind === "expired") return <SessionExpiredScreen />;
-  if (state.kind === "unavailable") return <UnavailableScreen failure={state.failure} onRetry={retry} />;
+  if (state.kind === "expired")
+    return (
+      <>
+        <SessionExpiredScreen />
+        <TelegramReady />
+      </>
+    );
+  if (state.kind === "unavailable")
+    // At the till with no connection, the card kept on the phone is what the guest needs, not an error.
+    return (
+      <CardWhileLoading
+        rawInitData={launch.rawInitData}
+        offline
+        fallback={
+          <>
+            <UnavailableScreen failure={state.failure} onRetry={retry} />
+            <TelegramReady />
+          </>
+        }
+      />
+    );
 
   const session: Session = { launch, me: state.me, api, refresh, request };
   const Screen = statusScreens[state.me.status];
@@ -83,6 +112,8 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
         <div className="screen" key={state.me.status}>
           <Screen />
         </div>
+        {/* The navigator's screens load inside its own Suspense; it tells Telegram from there. */}
+        {state.me.status !== "registered" && <TelegramReady />}
       </Suspense>
     </SessionContext.Provider>
   );

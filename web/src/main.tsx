@@ -1,59 +1,14 @@
-import { lazy, StrictMode, Suspense } from "react";
-import { createRoot } from "react-dom/client";
-import { call, createApiClient } from "./api";
-import { BrowserButtons } from "./components/browser-buttons";
-import { ErrorBoundary } from "./components/error-boundary";
-import { Loading } from "./components/layout";
-import { GuestApp } from "./guest-app";
-import { type Catalogue, I18nContext, loadCatalogue } from "./i18n";
-import { NotInTelegramScreen } from "./screens/not-in-telegram";
-import { startTelegram } from "./telegram";
+// The entry: what index.html runs first. It stays tiny on purpose (see first-requests.ts): it sends
+// the first requests, then runs the app, whose chunk index.html has been fetching all along
+// (<link rel="modulepreload">, added at build time by web/scripts/preload-app.ts).
+import { showCannotLoad } from "./cannot-load";
+import { startFirstRequests } from "./first-requests";
 import "./styles.css";
 
-// Staff pages live in the same build but are never part of a guest's download.
-const CashierScreen = lazy(() =>
-  import("./screens/cashier").then((module) => ({ default: module.CashierScreen })),
-);
+const first = startFirstRequests();
 
-const root = document.getElementById("root") as HTMLElement;
-
-function render(texts: Catalogue, page: React.ReactNode) {
-  createRoot(root).render(
-    <StrictMode>
-      <I18nContext.Provider value={texts}>
-        <ErrorBoundary>
-          {page}
-          <BrowserButtons />
-        </ErrorBoundary>
-      </I18nContext.Provider>
-    </StrictMode>,
-  );
-}
-
-/** Without any texts React has nothing to say; this is the one message that needs none. */
-function cannotLoad() {
-  root.textContent = "⚠︎ No connection · Нет связи — reload / обновите страницу";
-  root.className = "cannot-load";
-}
-
-if (window.location.pathname.startsWith("/cashier")) {
-  // A till's browser, not Telegram: no launch parameters, no SDK.
-  loadCatalogue(navigator.language).then(
-    (texts) => render(texts, <Suspense fallback={<Loading />}>{<CashierScreen />}</Suspense>),
-    cannotLoad,
-  );
-} else {
-  const launch = startTelegram();
-  if (launch) {
-    // Ask who the guest is while their language's texts are still on the way.
-    const api = createApiClient(launch.rawInitData);
-    const firstMe = call(api.me.$get());
-    firstMe.catch(() => undefined); // handled by GuestApp; this only keeps the console quiet meanwhile
-    loadCatalogue(launch.languageCode).then(
-      (texts) => render(texts, <GuestApp launch={launch} api={api} firstMe={firstMe} />),
-      cannotLoad,
-    );
-  } else {
-    loadCatalogue(navigator.language).then((texts) => render(texts, <NotInTelegramScreen />), cannotLoad);
-  }
-}
+const loadApp = () => import("./start-app");
+// One retry: a chunk request lost on a flaky mobile connection should not cost the whole start.
+loadApp()
+  .catch(loadApp)
+  .then((app) => app.startApp(first), showCannotLoad);

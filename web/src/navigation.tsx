@@ -1,6 +1,7 @@
 import { type ComponentType, lazy, Suspense, useMemo, useState } from "react";
 import { hasLiveStoredCard } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
+import { TelegramReady } from "./components/telegram-ready";
 import { useBackButton } from "./hooks/use-back-button";
 import { type Navigation, NavigationContext, type ScreenName } from "./navigation-context";
 import { HomeScreen } from "./screens/home";
@@ -81,6 +82,7 @@ export function GuestNavigator() {
         <div className="screen" key={`${stack.length}:${name}`}>
           <Screen />
         </div>
+        <TelegramReady />
       </Suspense>
     </NavigationContext.Provider>
   );

@@ -3,7 +3,6 @@ import {
   emitEvent,
   hapticFeedback,
   init,
-  initData,
   mainButton,
   miniApp,
   mockTelegramEnv,
@@ -76,6 +75,8 @@ function followColorScheme(): void {
 }
 
 let currentHost: Host = "browser";
+/** Whether startTelegram initialised the SDK: outside Telegram (the cashier page) there is nobody to tell. */
+let sdkStarted = false;
 
 /** Decided once at start-up; a page never moves between Telegram and a plain tab. */
 export function host(): Host {
@@ -102,17 +103,24 @@ export function startTelegram(): Launch | null {
   if (host === "browser") imitateHostInBrowser();
 
   init();
-  initData.restore();
+  // No initData.restore(): the app reads the raw string above and nothing from the SDK's parsed copy,
+  // and every SDK call before the first screen costs a phone noticeable time (decision 010).
   // Theme first, so the colours are right when Telegram removes its placeholder on ready().
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();
   followColorScheme();
-  miniApp.mountSync.ifAvailable();
-  miniApp.bindCssVars.ifAvailable();
-  miniApp.ready.ifAvailable();
+  // Not miniApp.mountSync(): it re-sends Telegram the header and background colours Telegram already
+  // uses, for CSS variables (--tg-mini-app-*) no style of ours reads, and on a slow phone it is one of
+  // the costliest calls before the first screen (a profile of the cold open: api/bench/cold-open.ts).
+  // ready() and close() work without it.
+  // Not ready() yet: Telegram keeps its own loader up until the first real screen can paint
+  // (signalReady, from components/telegram-ready.tsx), instead of showing a blank page meanwhile.
 
-  mainButton.mount.ifAvailable();
-  backButton.mount.ifAvailable();
+  // Telegram draws these two; in a plain tab the app draws its own (hooks/use-main-button.ts).
+  if (host === "telegram") {
+    mainButton.mount.ifAvailable();
+    backButton.mount.ifAvailable();
+  }
   if (viewport.mount.isAvailable()) {
     viewport
       .mount()
@@ -123,7 +131,13 @@ export function startTelegram(): Launch | null {
       // An old client that cannot report its viewport still works; CSS falls back to env().
       .catch(() => undefined);
   }
+  sdkStarted = true;
   return { host, rawInitData, languageCode };
+}
+
+/** Tells Telegram the first real screen is up, so it removes its loader. Harmless when repeated. */
+export function signalReady(): void {
+  if (sdkStarted) miniApp.ready.ifAvailable();
 }
 
 export const haptic = {

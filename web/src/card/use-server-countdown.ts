@@ -2,20 +2,24 @@ import { useEffect, useState } from "react";
 
 /**
  * Milliseconds left until `expiresAtMs` on the server's clock (the phone's clock plus the offset
- * measured when the card arrived), never below zero. Ticks four times a second so the seconds
- * change on time; the ring's CSS transition smooths the steps in between.
+ * measured when the card arrived), never below zero. Worked out on every render from the arguments,
+ * never kept in state: a state would still hold the previous card's figure on the first render after
+ * a new card arrives, and that one render would see a live card as dead (issue 14: the stored card
+ * was forgotten the moment it arrived). Re-renders four times a second so the seconds change on time;
+ * the ring's CSS transition smooths the steps in between.
  */
 export function useServerCountdown(expiresAtMs: number, serverOffsetMs: number): number {
-  const [left, setLeft] = useState(() => millisecondsLeft(expiresAtMs, serverOffsetMs));
+  const left = millisecondsLeft(expiresAtMs, serverOffsetMs);
+  const [, setTick] = useState(0);
+  const running = left > 0;
   useEffect(() => {
-    setLeft(millisecondsLeft(expiresAtMs, serverOffsetMs));
+    if (!running) return;
     const timer = window.setInterval(() => {
-      const next = millisecondsLeft(expiresAtMs, serverOffsetMs);
-      setLeft(next);
-      if (next === 0) window.clearInterval(timer);
+      setTick((tick) => tick + 1);
+      if (millisecondsLeft(expiresAtMs, serverOffsetMs) === 0) window.clearInterval(timer);
     }, 250);
     return () => window.clearInterval(timer);
-  }, [expiresAtMs, serverOffsetMs]);
+  }, [expiresAtMs, serverOffsetMs, running]);
   return left;
 }
 

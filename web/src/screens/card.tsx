@@ -88,10 +88,9 @@ export function CardScreen() {
     cached ? Date.parse(cached.card.expiresAt) : 0,
     cached?.serverOffsetMs ?? 0,
   );
+  // Nothing is forgotten at zero: a dead card is dropped the next time the store is read
+  // (cachedLiveCard), and the renewed card simply takes its place.
   const expired = cached !== null && remainingMs <= 0;
-  useEffect(() => {
-    if (expired) forgetCard(userId);
-  }, [expired, userId]);
 
   const renew = () => void issue();
   const mainButton =
@@ -136,18 +135,32 @@ export function CardScreen() {
 }
 
 /**
- * The stored card while `/api/me` is still on its way: no network, no buttons. The guest at the
- * till sees their code the moment the app opens; the full screen takes over when the app is ready.
+ * The stored card while `/api/me` is still on its way, or when it failed: no buttons, no requests of
+ * its own. The guest at the till sees their code the moment the app opens, connection or not; the
+ * full screen takes over when the app is ready.
  */
-export function CachedCardPreview({ cached }: { cached: CachedCard }) {
+export function CachedCardPreview({
+  cached,
+  offline = false,
+  onExpired,
+}: {
+  cached: CachedCard;
+  /** The server could not be reached: say, quietly, that this is the code kept on the phone. */
+  offline?: boolean;
+  onExpired?: () => void;
+}) {
   const texts = useTexts();
   const remainingMs = useServerCountdown(Date.parse(cached.card.expiresAt), cached.serverOffsetMs);
+  const expired = remainingMs <= 0;
+  useEffect(() => {
+    if (expired) onExpired?.();
+  }, [expired, onExpired]);
   return (
     <Page>
       <CardFace card={cached.card} holderName={cached.holderName} remainingMs={remainingMs} />
-      <p className="page-intro card-instruction">
-        {remainingMs > 0 ? texts.cardInstruction : texts.cardExpiredText}
-      </p>
+      <p className="page-intro card-instruction">{expired ? texts.cardExpiredText : texts.cardInstruction}</p>
+      {offline && !expired && <Notice>{texts.cardOffline}</Notice>}
+      {!expired && <Notice>{texts.cardBrightness}</Notice>}
     </Page>
   );
 }
