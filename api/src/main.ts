@@ -6,6 +6,7 @@ import { connectBot } from "./bot/run-bot";
 import { describeError } from "./bot/update-log";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
+import { DataDirInUseError } from "./db/data-dir-lock";
 import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
@@ -43,7 +44,15 @@ async function main() {
     };
   }
 
-  const database = await openDatabase(config.database);
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(config.database);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    // One line, like a configuration error: the operator's next step is in it.
+    console.error(error.message);
+    process.exit(1);
+  }
   await database.migrate();
   if (demo) await seedDemo(database.db);
 

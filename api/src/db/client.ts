@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseSetting } from "../config";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 /** One typed handle for both drivers, so no feature code knows which database it runs on. */
@@ -85,7 +86,24 @@ export async function openDatabase(setting: DatabaseSetting): Promise<DatabaseCo
   if (setting.kind === "url") return connectPostgres(setting.url);
   const directory = `${setting.dataDir}/pglite`;
   mkdirSync(directory, { recursive: true });
-  return connectPglite(await PGlite.create(directory));
+  // Before PGlite reads a byte: a second process must not even load the files (data-dir-lock.ts).
+  const lock = lockDataDir(setting.dataDir);
+  try {
+    const connection = connectPglite(await PGlite.create(directory));
+    return {
+      ...connection,
+      close: async () => {
+        try {
+          await connection.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 async function pingWith(db: Database): Promise<boolean> {
