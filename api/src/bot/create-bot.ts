@@ -33,6 +33,9 @@ export const allowedUpdates = ["message"] as const;
  */
 const retryOptions = { maxRetryAttempts: 3, maxDelaySeconds: 30 };
 
+/** A Bot API call for one of the bot's messages that hangs longer than this fails and is retried. */
+const messageTimeoutSeconds = 30;
+
 /** The Bot API client with auto-retry, for code that talks to Telegram without the bot (workers, checks). */
 export function createBotApi(config: Pick<Config, "botToken" | "telegramApiRoot">): Api {
   if (!config.botToken) throw new Error("createBotApi needs BOT_TOKEN");
@@ -52,15 +55,23 @@ export function createBot(deps: BotDeps) {
   const bot = new Bot<BotContext>(deps.config.botToken, { client: { apiRoot: deps.config.telegramApiRoot } });
   bot.api.config.use(autoRetry(retryOptions));
 
-  // The bot's own messages, through the outbox. The auto-retrying client, because these are
-  // replies a guest is waiting for: a short 429 is better waited out than rescheduled.
+  // The bot's own messages, through the outbox. A short 429 is waited out in the call (a guest is
+  // waiting for the reply); 5xx and network errors fail the attempt at once, and the outbox retries
+  // it with its backoff instead of a call that hangs on (and holds up a graceful stop).
+  const messagesApi = new Api(deps.config.botToken, {
+    apiRoot: deps.config.telegramApiRoot,
+    timeoutSeconds: messageTimeoutSeconds,
+  });
+  messagesApi.config.use(
+    autoRetry({ ...retryOptions, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
+  );
   const replyDelivery = createOutboxWorker({
     db: deps.db,
     logger: deps.logger,
     handlers: {
       [botMessagesKind]: botMessagesHandler({
         db: deps.db,
-        api: bot.api,
+        api: messagesApi,
         pacing: deps.config.delivery.groupPacing,
         logger: deps.logger,
       }),
