@@ -105,5 +105,10 @@ export function botMessagesHandler(deps: {
 }
 
 function refusedForGood(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
+  return (
+    error instanceof GrammyError &&
+    error.error_code >= 400 &&
+    error.error_code < 500 &&
+    error.error_code !== 429
+  );
 }

@@ -52,7 +52,8 @@ describe(`a bot update commits whole or not at all (${testDatabaseKind})`, () =>
   const recorded = async (updateId: number) =>
     context.database.db.select().from(processedUpdates).where(eq(processedUpdates.updateId, updateId));
   const storedPhone = async (id: number) =>
-    (await context.database.db.select().from(telegramUsers).where(eq(telegramUsers.id, id)))[0]?.phone ?? null;
+    (await context.database.db.select().from(telegramUsers).where(eq(telegramUsers.id, id)))[0]?.phone ??
+    null;
   const texts = (id: number) => fake.messagesTo(id).map((message) => String(message.text));
 
   it("the database failing mid-update leaves no trace; Telegram's re-delivery is processed in full", async () => {
@@ -112,7 +113,9 @@ describe(`a bot update commits whole or not at all (${testDatabaseKind})`, () =>
       context.database.db
         .select()
         .from(outboxJobs)
-        .where(sql`${outboxJobs.kind} = ${botMessagesKind} and (${outboxJobs.payload} ->> 'chatId')::bigint = ${cleo.id}`);
+        .where(
+          sql`${outboxJobs.kind} = ${botMessagesKind} and (${outboxJobs.payload} ->> 'chatId')::bigint = ${cleo.id}`,
+        );
     expect(await jobs()).toHaveLength(1);
 
     const worker = context.bot?.replyDelivery;
@@ -125,7 +128,10 @@ describe(`a bot update commits whole or not at all (${testDatabaseKind})`, () =>
       { timeout: 5000 },
     );
     expect(await worker.runOnce()).toBe(false);
-    expect(texts(cleo.id)).toEqual(["Thank you, your number is in ✅", expect.stringContaining("short form")]);
+    expect(texts(cleo.id)).toEqual([
+      "Thank you, your number is in ✅",
+      expect.stringContaining("short form"),
+    ]);
     const [job] = await jobs();
     expect(job).toMatchObject({ status: "done", attempts: 1 });
     // Sent: the texts (a name, a phone in an alert) are not kept.

@@ -60,27 +60,35 @@ describe("one process per DATA_DIR (the embedded database)", () => {
     await again.close();
   });
 
-  it("a second server on the same DATA_DIR refuses to start with one line; the first goes on", async () => {
-    const first = await startServer(environment(dataDir));
-    servers.push(first);
+  it(
+    "a second server on the same DATA_DIR refuses to start with one line; the first goes on",
+    async () => {
+      const first = await startServer(environment(dataDir));
+      servers.push(first);
 
-    const second = await runUntilExit(environment(dataDir));
+      const second = await runUntilExit(environment(dataDir));
 
-    expect(second.code, second.output).toBe(1);
-    const lines = second.output.split("\n").filter((line) => line.trim() !== "");
-    expect(lines).toEqual([
-      `DATA_DIR ${dataDir} is in use by process ${first.child.pid}; use DATABASE_URL for several instances`,
-    ]);
-    expect((await fetch(`${first.url}/health`)).status).toBe(200);
-  }, serverTimeoutMs);
+      expect(second.code, second.output).toBe(1);
+      const lines = second.output.split("\n").filter((line) => line.trim() !== "");
+      expect(lines).toEqual([
+        `DATA_DIR ${dataDir} is in use by process ${first.child.pid}; use DATABASE_URL for several instances`,
+      ]);
+      expect((await fetch(`${first.url}/health`)).status).toBe(200);
+    },
+    serverTimeoutMs,
+  );
 
-  it("the lock dies with its process: after a SIGKILL the next server starts at once", async () => {
-    const first = await startServer(environment(dataDir));
-    servers.push(first);
-    expect(await first.stop("SIGKILL")).toBeNull();
+  it(
+    "the lock dies with its process: after a SIGKILL the next server starts at once",
+    async () => {
+      const first = await startServer(environment(dataDir));
+      servers.push(first);
+      expect(await first.stop("SIGKILL")).toBeNull();
 
-    const next = await startServer(environment(dataDir));
-    servers.push(next);
-    expect((await fetch(`${next.url}/health`)).status).toBe(200);
-  }, serverTimeoutMs);
+      const next = await startServer(environment(dataDir));
+      servers.push(next);
+      expect((await fetch(`${next.url}/health`)).status).toBe(200);
+    },
+    serverTimeoutMs,
+  );
 });

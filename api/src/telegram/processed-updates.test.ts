@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../test/test-database";
 import type { DatabaseConnection } from "../db/client";
 import { processedUpdates } from "../db/schema";
-import { recordUpdate, pruneProcessedUpdates } from "./processed-updates";
+import { pruneProcessedUpdates, recordUpdate } from "./processed-updates";
 
 describe("processed updates", () => {
   let database: DatabaseConnection;

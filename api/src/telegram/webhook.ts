@@ -72,9 +72,14 @@ export function telegramWebhookRoutes(deps: { bot: Bot<BotContext>; secret: stri
           "webhook update not processed",
         );
         if (isDatabaseUnavailable(cause)) {
-          throw new ApiError("unavailable", "The database is not answering; Telegram will retry.", undefined, {
-            "retry-after": "5",
-          });
+          throw new ApiError(
+            "unavailable",
+            "The database is not answering; Telegram will retry.",
+            undefined,
+            {
+              "retry-after": "5",
+            },
+          );
         }
         throw new ApiError("internal_error", "The update could not be processed; Telegram will retry.");
       }
