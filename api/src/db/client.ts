@@ -175,7 +175,7 @@ export async function openDatabase(
   }
 }
 
-async function pingWith(db: Database, withinMs = 800): Promise<boolean> {
+async function pingWith(db: Database, withinMs = 700): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), withinMs);
