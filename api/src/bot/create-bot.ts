@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Api, Bot } from "grammy";
+import { Api, Bot, Composer } from "grammy";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
@@ -104,17 +104,6 @@ export function createBot(deps: BotDeps) {
     deps.logger.warn(describeUpdate(ctx.update), "update without a valid update_id ignored");
   });
 
-  bot.use(
-    updateTransaction({
-      db: deps.db,
-      logger: deps.logger,
-      metrics: deps.metrics,
-      deliverNow: async (jobIds) => {
-        for (const id of jobIds) await replyDelivery.runJobNow(id);
-      },
-    }),
-  );
-
   const featureDeps: FeatureDeps = {
     logger: deps.logger,
     miniAppUrl: deps.config.publicUrl ? `${deps.config.publicUrl}/` : undefined,
@@ -122,7 +111,7 @@ export function createBot(deps: BotDeps) {
     restaurantName: async (db) => (await readSettings(db, deps.config)).restaurantName,
   };
   // One composer per feature, each in a file of its own and filtered to the chats it serves.
-  bot.use(
+  const features = new Composer<BotContext>(
     startFeature(featureDeps),
     contactFeature(featureDeps),
     // The managers' replies to reviews (and the guests' answers) go here: before the fallback,
@@ -131,8 +120,22 @@ export function createBot(deps: BotDeps) {
     fallbackFeature(featureDeps),
   );
 
-  // Reached only when the update could not be recorded (the database is away): the webhook answers
-  // 5xx and Telegram delivers it again; in polling mode grammY goes on with the next update.
+  bot.use(
+    updateTransaction({
+      db: deps.db,
+      features: features.middleware(),
+      logger: deps.logger,
+      metrics: deps.metrics,
+      deliverNow: async (jobIds) => {
+        for (const id of jobIds) await replyDelivery.runJobNow(id);
+      },
+      // bot.isRunning() is true only while long polling (bot.start()), never behind the webhook.
+      retryWhileUnavailable: () => bot.isRunning(),
+    }),
+  );
+
+  // Reached only in polling mode, when the bot stops while an update waits for the database: that
+  // update is given up (behind the webhook, the error answers 5xx and Telegram delivers it again).
   bot.catch((error) => {
     deps.logger.error(
       { update: describeUpdate(error.ctx.update), error: describeError(error) },
