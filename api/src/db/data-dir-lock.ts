@@ -1,3 +1,5 @@
+/// <reference path="./fs-native-extensions.d.ts" />
+// The addon ships no types: the declaration sits beside this file (the web typechecks our imports too).
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { tryLock } from "fs-native-extensions";
