@@ -7,6 +7,7 @@ import type { GuestcardBot } from "./bot/create-bot";
 import { cardRoutes } from "./card/routes";
 import type { Config } from "./config";
 import type { DatabaseConnection } from "./db/client";
+import { isDatabaseUnavailable } from "./db/database-failure";
 import { demoApi, demoPages } from "./demo/routes";
 import { ApiError, renderError } from "./errors";
 import { meRoutes } from "./guests/routes";
@@ -112,6 +113,16 @@ export function createApp(deps: AppDeps) {
       const code =
         error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
       return renderError(c, new ApiError(code, error.message || "The request is not valid."));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a fault of this request: the same request can succeed once the database is back.
+      deps.logger.warn({ err: safeError(error), method: c.req.method }, "database unavailable");
+      return renderError(
+        c,
+        new ApiError("unavailable", "The service is briefly unavailable; please try again.", undefined, {
+          "retry-after": "5",
+        }),
+      );
     }
     // No path (it may carry an id; the request's own line names the route pattern) and no query parameters.
     deps.logger.error({ err: safeError(error), method: c.req.method }, "unhandled error");

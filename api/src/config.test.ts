@@ -84,4 +84,19 @@ describe("parseConfig", () => {
       "WEBHOOK_SECRET: is required in webhook mode",
     ]);
   });
+
+  it("defaults the timeouts for a proxy in front and an outage behind, and keeps them in order", () => {
+    const config = parseConfig({});
+    expect(config.http).toEqual({
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 66_000,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(config.databaseTimeouts).toEqual({ connectTimeoutMs: 5000, statementTimeoutMs: 5000 });
+    // A header timeout at or below the keep-alive timeout cuts idle connections short.
+    expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "70000", HTTP_HEADERS_TIMEOUT_MS: "70000" })).toEqual([
+      "HTTP_HEADERS_TIMEOUT_MS: must be longer than HTTP_KEEP_ALIVE_TIMEOUT_MS",
+    ]);
+    expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: "-1", DATABASE_STATEMENT_TIMEOUT_MS: "soon" })).toHaveLength(2);
+  });
 });

@@ -92,6 +92,16 @@ const environmentSchema = z.object({
   DELIVERY_BACKOFF_BASE_MS: integerIn(10, 600_000).default(1000),
   DELIVERY_GROUP_MESSAGES: integerIn(1, 1000).default(20),
   DELIVERY_GROUP_WINDOW_MS: integerIn(100, 3_600_000).default(60_000),
+  // PostgreSQL (DATABASE_URL): a connection or a statement that takes longer fails, and the API
+  // answers 503 instead of hanging while the database is down or frozen.
+  DATABASE_CONNECT_TIMEOUT_MS: integerIn(100, 600_000).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: integerIn(100, 3_600_000).default(5000),
+  // Longer than a reverse proxy keeps an idle upstream connection (nginx: 60 s), so the proxy, not
+  // we, closes it: otherwise it may reuse a connection we are closing, and a request is reset.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integerIn(1000, 3_600_000).default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: integerIn(1000, 3_600_000).default(66_000),
+  // On SIGTERM: how long requests (and the delivery) in flight may take before the rest is cut off.
+  SHUTDOWN_TIMEOUT_MS: integerIn(0, 600_000).default(10_000),
 });
 
 export type BotMode =
@@ -132,6 +142,15 @@ export interface Config {
     leaseMs: number;
     backoffBaseMs: number;
     groupPacing: { messages: number; windowMs: number };
+  };
+  /** PostgreSQL only: how long a connection and a statement may take. */
+  databaseTimeouts: { connectTimeoutMs: number; statementTimeoutMs: number };
+  http: {
+    keepAliveTimeoutMs: number;
+    /** Must be longer than keepAliveTimeoutMs (Node's own advice). */
+    headersTimeoutMs: number;
+    /** How long a graceful stop waits for requests in flight. */
+    shutdownTimeoutMs: number;
   };
 }
 
@@ -176,6 +195,9 @@ export function parseConfig(
       bot = { kind: "webhook", token: env.BOT_TOKEN, publicUrl: env.PUBLIC_URL, secret: env.WEBHOOK_SECRET };
     }
   }
+  if (env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_KEEP_ALIVE_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS: must be longer than HTTP_KEEP_ALIVE_TIMEOUT_MS");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -206,6 +228,15 @@ export function parseConfig(
       leaseMs: env.DELIVERY_LEASE_MS,
       backoffBaseMs: env.DELIVERY_BACKOFF_BASE_MS,
       groupPacing: { messages: env.DELIVERY_GROUP_MESSAGES, windowMs: env.DELIVERY_GROUP_WINDOW_MS },
+    },
+    databaseTimeouts: {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    http: {
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
   };
 }

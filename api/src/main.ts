@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
@@ -6,9 +7,11 @@ import { connectBot } from "./bot/run-bot";
 import { describeError } from "./bot/update-log";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
+import { DataDirInUseError } from "./db/data-dir-lock";
 import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
+import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createMetrics } from "./observability/metrics";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
@@ -43,7 +46,15 @@ async function main() {
     };
   }
 
-  const database = await openDatabase(config.database);
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(config.database, config.databaseTimeouts);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    // One line, like a configuration error: the operator's next step is in it.
+    console.error(error.message);
+    process.exit(1);
+  }
   await database.migrate();
   if (demo) await seedDemo(database.db);
 
@@ -85,32 +96,66 @@ async function main() {
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     const origin = `http://localhost:${address.port}`;
-    logger.info({ port: address.port, database: database.kind, demo, bot: config.bot.kind }, "listening");
+    logger.info(
+      {
+        port: address.port,
+        database: database.kind,
+        demo,
+        bot: config.bot.kind,
+        // Read back from the server itself: what it really runs with (README, Deploy).
+        keepAliveTimeoutMs: server.keepAliveTimeout,
+        headersTimeoutMs: server.headersTimeout,
+      },
+      "listening",
+    );
     console.log(`\nGuestcard is running: ${demo ? `${origin}/demo` : origin}\n`);
     listening();
-  });
+  }) as Server;
+  // Longer than the reverse proxy keeps idle connections, so the proxy closes them, not we (README, Deploy).
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.headersTimeout = config.http.headersTimeoutMs;
+  const requests = trackRequests(server);
   await listened;
   // Telegram is told where to deliver only once we can take the deliveries.
   const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
+  bot?.replyDelivery.start();
   await reviewDelivery?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    // Stop accepting, let in-flight requests finish, then close the database.
-    // The delivery in flight finishes (Telegram's answer is recorded) while requests drain.
-    await Promise.all([
-      new Promise<void>((resolve) => server.close(() => resolve())),
-      reviewDelivery?.stop(),
+    logger.info({ signal, inFlight: requests.inFlight }, "shutting down");
+    const deadline = config.http.shutdownTimeoutMs;
+    // Stop accepting; answer the requests in flight (with `Connection: close`) and let the deliveries
+    // in flight finish — up to the deadline, past which the rest is cut off: a delivery cut off is
+    // retried by another process, or by this one after its restart, when its lease ends.
+    const [drained, workersStopped] = await Promise.all([
+      requests.drain(deadline),
+      withinDeadline(
+        Promise.all([reviewDelivery?.stop(), bot?.replyDelivery.stop(), botConnection?.stop()]),
+        deadline,
+      ),
     ]);
-    await botConnection?.stop();
     await database.close();
+    logger.info({ cutOff: drained.cutOff, workersStopped }, "stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** true if `work` finished within `ms`; false if the deadline came first (the work is left behind). */
+async function withinDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 await main();

@@ -1,6 +1,7 @@
 import type { TelegramUser } from "@guestcard/shared";
 import { eq } from "drizzle-orm";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { Database } from "../db/client";
 import { telegramUsers } from "../db/schema";
 import { acceptVerifiedPhone, phoneHolder } from "../guests/guests";
 import { normalizePhone } from "../guests/phone";
@@ -9,7 +10,7 @@ import { escapeHtml, userLink } from "../telegram/html";
 import { type FeatureDeps, telegramUserFrom } from "./feature-deps";
 import { miniAppKeyboard, removeKeyboard, sharePhoneKeyboard } from "./keyboards";
 import { restaurantTexts, textsFor } from "./texts";
-import { describeError } from "./update-log";
+import type { BotContext } from "./update-transaction";
 
 /**
  * A contact message in a private chat: the guest's phone, verified by Telegram — but only when it is
@@ -18,7 +19,7 @@ import { describeError } from "./update-log";
  * keyboard's button or the Mini App called `requestContact()`.
  */
 export function contactFeature(deps: FeatureDeps) {
-  const feature = new Composer();
+  const feature = new Composer<BotContext>();
   feature.chatType("private").on("message:contact", async (ctx) => {
     const { contact } = ctx.message;
     const user = telegramUserFrom(ctx.from);
@@ -29,7 +30,7 @@ export function contactFeature(deps: FeatureDeps) {
         { updateId: ctx.update.update_id, fromId: ctx.from.id, hasUserId: contact.user_id !== undefined },
         "contact refused: not the sender's own",
       );
-      await ctx.reply(texts.foreignContact, { reply_markup: sharePhoneKeyboard(texts) });
+      ctx.queueReply(texts.foreignContact, { reply_markup: sharePhoneKeyboard(texts) });
       return;
     }
     const phone = normalizePhone(contact.phone_number);
@@ -38,25 +39,25 @@ export function contactFeature(deps: FeatureDeps) {
         { updateId: ctx.update.update_id, fromId: ctx.from.id },
         "contact refused: unreadable phone",
       );
-      await ctx.reply(texts.unreadablePhone, { reply_markup: sharePhoneKeyboard(texts) });
+      ctx.queueReply(texts.unreadablePhone, { reply_markup: sharePhoneKeyboard(texts) });
       return;
     }
 
-    const previousPhone = await verifiedPhoneOf(deps, user.id);
-    const { outcome } = await acceptVerifiedPhone(deps.db, user, phone);
-    await recordSourceEvent(deps.db, user.id, "phone_shared");
-    if (outcome === "linked") await recordSourceEvent(deps.db, user.id, "registered");
+    const previousPhone = await verifiedPhoneOf(ctx.db, user.id);
+    const { outcome } = await acceptVerifiedPhone(ctx.db, user, phone);
+    await recordSourceEvent(ctx.db, user.id, "phone_shared");
+    if (outcome === "linked") await recordSourceEvent(ctx.db, user.id, "registered");
     deps.logger.info({ updateId: ctx.update.update_id, fromId: user.id, outcome }, "phone shared");
 
     if (outcome === "phone_conflict") {
-      await ctx.reply(texts.phoneConflict, { reply_markup: removeKeyboard });
+      ctx.queueReply(texts.phoneConflict, { reply_markup: removeKeyboard });
       // Sharing the same number again changes nothing, so the managers hear about it once.
       if (previousPhone !== phone) await alertManagers(deps, ctx, user, phone);
       return;
     }
 
     // One message carries one keyboard: the reply keyboard goes first, in a message of its own.
-    await ctx.reply(texts.phoneReceived, { reply_markup: removeKeyboard });
+    ctx.queueReply(texts.phoneReceived, { reply_markup: removeKeyboard });
     const [text, label] =
       outcome === "linked"
         ? [texts.linked, texts.openCardButton]
@@ -64,13 +65,13 @@ export function contactFeature(deps: FeatureDeps) {
           ? [texts.alreadyRegistered, texts.openCardButton]
           : [texts.needsRegistration, texts.registerButton];
     const keyboard = miniAppKeyboard(label, deps.miniAppUrl);
-    await ctx.reply(keyboard ? text : `${text}\n${texts.openFromMenuHint}`, { reply_markup: keyboard });
+    ctx.queueReply(keyboard ? text : `${text}\n${texts.openFromMenuHint}`, { reply_markup: keyboard });
   });
   return feature;
 }
 
-async function verifiedPhoneOf(deps: FeatureDeps, telegramUserId: number): Promise<string | null> {
-  const [row] = await deps.db
+async function verifiedPhoneOf(db: Database, telegramUserId: number): Promise<string | null> {
+  const [row] = await db
     .select({ phone: telegramUsers.phone })
     .from(telegramUsers)
     .where(eq(telegramUsers.id, telegramUserId));
@@ -78,16 +79,15 @@ async function verifiedPhoneOf(deps: FeatureDeps, telegramUserId: number): Promi
 }
 
 /**
- * Tells the managers' chat about a phone conflict. Sent directly (the API client retries 429s and
- * 5xx by itself) rather than through the outbox: the guest has already been told to ask the staff,
- * so this notice is a courtesy, and a failure is logged rather than allowed to fail the update.
+ * Tells the managers' chat about a phone conflict. Queued with the update's other messages, so it is
+ * sent once the conflict is committed, paced with the reviews, and retried if Telegram is away.
  */
-async function alertManagers(deps: FeatureDeps, ctx: Context, user: TelegramUser, phone: string) {
+async function alertManagers(deps: FeatureDeps, ctx: BotContext, user: TelegramUser, phone: string) {
   if (deps.managerChatId === undefined) {
     deps.logger.warn({ fromId: user.id }, "phone conflict: MANAGER_CHAT_ID is not set, no alert sent");
     return;
   }
-  const holder = await phoneHolder(deps.db, phone, user.id);
+  const holder = await phoneHolder(ctx.db, phone, user.id);
   const fullName = (person: { firstName: string; lastName?: string | null; username?: string | null }) =>
     [person.firstName, person.lastName].filter(Boolean).join(" ") +
     (person.username ? ` (@${person.username})` : "");
@@ -96,12 +96,5 @@ async function alertManagers(deps: FeatureDeps, ctx: Context, user: TelegramUser
     holder: holder ? userLink(holder.id, fullName(holder)) : null,
     phone: escapeHtml(phone),
   });
-  try {
-    await ctx.api.sendMessage(deps.managerChatId, text, { parse_mode: "HTML" });
-  } catch (error) {
-    deps.logger.error(
-      { fromId: user.id, error: describeError(error) },
-      "phone conflict: alert not delivered",
-    );
-  }
+  ctx.queueMessage(deps.managerChatId, text, { parse_mode: "HTML" });
 }

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { contactUpdate, startUpdate, telegramUser } from "../../test/telegram-updates";
 import { createTestContext, type TestContext } from "../../test/test-app";
+import { selectRows } from "../db/client";
+import { telegramUsers } from "../db/schema";
 import { createLogger } from "../logger";
 import { createBot } from "./create-bot";
 import { connectBot } from "./run-bot";
@@ -89,5 +92,44 @@ describe("the bot in long-polling mode", () => {
       { keyboard: [[{ text: "📱 Share phone number", request_contact: true }]], resize_keyboard: true },
       { remove_keyboard: true },
     ]);
+  });
+
+  it("holds an update while the database is unavailable and processes it once the database is back", async () => {
+    const { db } = context.database;
+    const bo = telegramUser(4002, "Bo");
+    // A fault in the database itself: its funnel write fails as if the connection had broken
+    // (SQLSTATE 08006), after the phone was stored in the same transaction. The sequence counts the
+    // attempts, whatever the transaction does.
+    await db.execute(sql.raw("create sequence funnel_write_attempts"));
+    await db.execute(
+      sql.raw(`create function fail_funnel_write() returns trigger language plpgsql as $$
+        begin perform nextval('funnel_write_attempts');
+        raise exception 'injected outage' using errcode = '08006'; end $$`),
+    );
+    await db.execute(
+      sql.raw(`create trigger fail_funnel_write before insert on source_events
+        for each row execute function fail_funnel_write()`),
+    );
+    const attempts = async () =>
+      (await selectRows<{ n: string }>(db, sql.raw("select last_value as n from funnel_write_attempts")))[0]
+        ?.n;
+    const phone = async () =>
+      (await db.select().from(telegramUsers).where(eq(telegramUsers.id, bo.id)))[0]?.phone ?? null;
+
+    const polling = await connect();
+    try {
+      fake.pushUpdate(contactUpdate(bo, "+79215550002"));
+      await vi.waitFor(async () => expect(Number(await attempts())).toBeGreaterThanOrEqual(2), {
+        timeout: 10_000,
+      });
+      expect(await phone()).toBeNull();
+      expect(fake.messagesTo(bo.id)).toEqual([]);
+
+      await db.execute(sql.raw("drop trigger fail_funnel_write on source_events"));
+      await vi.waitFor(() => expect(fake.messagesTo(bo.id)).toHaveLength(2), { timeout: 10_000 });
+      expect(await phone()).toBe("+79215550002");
+    } finally {
+      await polling.stop();
+    }
   });
 });

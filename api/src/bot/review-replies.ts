@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import { type IncomingReply, storeGuestAnswer, storeManagerReply } from "../reviews/conversation";
 import { reviewTextsFor } from "../reviews/review-texts";
 import type { FeatureDeps } from "./feature-deps";
+import type { BotContext } from "./update-transaction";
 
 /**
  * The conversation after a review, carried by Telegram's "reply":
@@ -14,8 +15,8 @@ import type { FeatureDeps } from "./feature-deps";
  * to the next feature. With privacy mode on, Telegram still gives a bot the replies to its own
  * messages in groups, which is all this needs.
  */
-export function reviewRepliesFeature(deps: Pick<FeatureDeps, "db" | "logger" | "managerChatId">) {
-  const feature = new Composer();
+export function reviewRepliesFeature(deps: Pick<FeatureDeps, "logger" | "managerChatId">) {
+  const feature = new Composer<BotContext>();
   feature.on("message", async (ctx, next) => {
     const message = ctx.message;
     const repliedTo = message.reply_to_message;
@@ -31,17 +32,17 @@ export function reviewRepliesFeature(deps: Pick<FeatureDeps, "db" | "logger" | "
     const logContext = { updateId: ctx.update.update_id, chatId: ctx.chat.id, fromId: ctx.from.id };
 
     if (deps.managerChatId !== undefined && ctx.chat.id === deps.managerChatId) {
-      const outcome = await storeManagerReply(deps.db, reply);
+      const outcome = await storeManagerReply(ctx.db, reply);
       if (outcome === "not_a_review") return next();
       deps.logger.info({ ...logContext, outcome }, "review: manager reply stored for the guest");
       return;
     }
     if (ctx.chat.type === "private") {
-      const outcome = await storeGuestAnswer(deps.db, reply);
+      const outcome = await storeGuestAnswer(ctx.db, reply);
       if (outcome === "not_a_review") return next();
       deps.logger.info({ ...logContext, outcome }, "review: guest answer stored for the managers");
       if (outcome === "stored") {
-        await ctx.reply(reviewTextsFor(ctx.from.language_code).answerPassedOn, {
+        ctx.queueReply(reviewTextsFor(ctx.from.language_code).answerPassedOn, {
           reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
         });
       }

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { createConnection } from "node:net";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
@@ -9,6 +10,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseSetting } from "../config";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 /** One typed handle for both drivers, so no feature code knows which database it runs on. */
@@ -18,8 +20,8 @@ export interface DatabaseConnection {
   db: Database;
   kind: DatabaseSetting["kind"];
   migrate(): Promise<void>;
-  /** true once the database answers a trivial query. */
-  ping(): Promise<boolean>;
+  /** true when the database answers a trivial query within `withinMs` (GET /health answers within 1 s). */
+  ping(withinMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -40,23 +42,88 @@ export function connectPglite(client: PGlite): DatabaseConnection {
       migrating = run.catch(() => undefined);
       return run;
     },
-    ping: () => pingWith(db),
+    ping: (withinMs) => pingWith(db, withinMs),
     close: async () => {
       if (!client.closed) await client.close();
     },
   };
 }
 
-export function connectPostgres(url: string, options: { max?: number } = {}): DatabaseConnection {
-  // The server has its own notices (e.g. "relation already exists, skipping"); they are not ours to log.
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+export interface PostgresTimeouts {
+  /** Opening a connection, handshake and authentication included. */
+  connectTimeoutMs: number;
+  /** The server cancels a statement running longer (`statement_timeout`). */
+  statementTimeoutMs: number;
+}
+
+export const defaultPostgresTimeouts: PostgresTimeouts = { connectTimeoutMs: 5000, statementTimeoutMs: 5000 };
+
+export function connectPostgres(
+  url: string,
+  options: { max?: number; timeouts?: PostgresTimeouts } = {},
+): DatabaseConnection {
+  const timeouts = options.timeouts ?? defaultPostgresTimeouts;
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    // The server has its own notices (e.g. "relation already exists, skipping"); they are not ours to log.
+    onnotice: () => {},
+    connect_timeout: timeouts.connectTimeoutMs / 1000,
+    connection: { statement_timeout: timeouts.statementTimeoutMs },
+    // A documented option of postgres.js that its type declarations leave out.
+    ...({ socket: silenceWatchedSocket(timeouts.statementTimeoutMs + silenceMarginMs) } as object),
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,
     kind: "url",
     migrate: () => migrateWithLock(url),
-    ping: () => pingWith(db),
+    ping: (withinMs) => pingWith(db, withinMs),
     close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** How much longer than `statement_timeout` a connection may stay silent before we give up on it. */
+const silenceMarginMs = 1000;
+
+/**
+ * postgres.js has no client-side timeout, and `statement_timeout` is enforced by the server: a server
+ * that is frozen (SIGSTOP, a stalled disk, a VM paused) or cut off by the network without a reset
+ * never answers, and every query on its connections would wait for as long as that lasts (the
+ * kernel keeps acknowledging, so TCP keepalive does not notice either). So every connection gets a
+ * socket of ours that is closed once nothing has moved on it, in either direction, for longer than
+ * the statement timeout plus a margin: a query waiting on it fails with CONNECTION_CLOSED (503,
+ * database-failure.ts), and an idle one is simply opened again when next needed. Activity is read
+ * from the socket's byte counters, not its events: postgres.js removes every listener from the
+ * socket when it upgrades it to TLS. Each new connection tries the next host of a multi-host URL.
+ */
+function silenceWatchedSocket(silenceMs: number) {
+  let nextHost = 0;
+  return (options: { host: string[]; port: number[]; path?: string | false }) => {
+    const index = nextHost++ % options.host.length;
+    const host = options.host[index] ?? "localhost";
+    const socket = options.path
+      ? createConnection(options.path)
+      : createConnection(options.port[index] ?? 5432, host);
+    // postgres.js names the TLS server (SNI, certificate check) after `socket.host`.
+    Object.assign(socket, { host });
+    let lastBytes = -1;
+    let quietSince = Date.now();
+    const watch = setInterval(
+      () => {
+        if (socket.destroyed) return clearInterval(watch);
+        const bytes = socket.bytesRead + socket.bytesWritten;
+        if (bytes !== lastBytes) {
+          lastBytes = bytes;
+          quietSince = Date.now();
+        } else if (Date.now() - quietSince > silenceMs) {
+          clearInterval(watch);
+          socket.destroy();
+        }
+      },
+      Math.max(50, Math.floor(silenceMs / 5)),
+    );
+    watch.unref();
+    return socket;
   };
 }
 
@@ -81,19 +148,44 @@ async function migrateWithLock(url: string): Promise<void> {
   }
 }
 
-export async function openDatabase(setting: DatabaseSetting): Promise<DatabaseConnection> {
-  if (setting.kind === "url") return connectPostgres(setting.url);
+export async function openDatabase(
+  setting: DatabaseSetting,
+  timeouts: PostgresTimeouts = defaultPostgresTimeouts,
+): Promise<DatabaseConnection> {
+  if (setting.kind === "url") return connectPostgres(setting.url, { timeouts });
   const directory = `${setting.dataDir}/pglite`;
   mkdirSync(directory, { recursive: true });
-  return connectPglite(await PGlite.create(directory));
+  // Before PGlite reads a byte: a second process must not even load the files (data-dir-lock.ts).
+  const lock = lockDataDir(setting.dataDir);
+  try {
+    const connection = connectPglite(await PGlite.create(directory));
+    return {
+      ...connection,
+      close: async () => {
+        try {
+          await connection.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
-async function pingWith(db: Database): Promise<boolean> {
+async function pingWith(db: Database, withinMs = 700): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), withinMs);
+  });
   try {
-    await db.execute(sql`select 1`);
-    return true;
+    return await Promise.race([db.execute(sql`select 1`).then(() => true), late]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

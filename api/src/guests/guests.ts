@@ -50,17 +50,21 @@ export async function resolveGuest(db: Database, telegramUserId: number): Promis
 /** Links the account to the Telegram user unless another Telegram user holds it; true when linked. */
 export async function linkAccount(db: Database, telegramUserId: number, accountId: string): Promise<boolean> {
   try {
-    const linked = await db
-      .update(telegramUsers)
-      .set({ accountId, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(telegramUsers.id, telegramUserId),
-          isNull(telegramUsers.accountId),
-          sql`not exists (select 1 from ${telegramUsers} other where other.account_id = ${accountId} and other.id <> ${telegramUserId})`,
-        ),
-      )
-      .returning({ id: telegramUsers.id });
+    // In a savepoint of its own: inside a caller's transaction (a bot update's), a unique violation
+    // would otherwise abort the whole transaction, not just this statement.
+    const linked = await db.transaction((savepoint) =>
+      savepoint
+        .update(telegramUsers)
+        .set({ accountId, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(telegramUsers.id, telegramUserId),
+            isNull(telegramUsers.accountId),
+            sql`not exists (select 1 from ${telegramUsers} other where other.account_id = ${accountId} and other.id <> ${telegramUserId})`,
+          ),
+        )
+        .returning({ id: telegramUsers.id }),
+    );
     return linked.length === 1;
   } catch (error) {
     // Two users racing for the same account: the unique index lets one win; the other is a conflict.

@@ -80,7 +80,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let wakeSleeper: (() => void) | undefined;
   let wakeRequested = false;
 
-  async function claimNext(): Promise<(OutboxJob & { leaseToken: string }) | undefined> {
+  /** Claims the next due job, or the job `onlyId` if it is due and nobody holds it. */
+  async function claimNext(onlyId?: number): Promise<(OutboxJob & { leaseToken: string }) | undefined> {
     if (kinds.length === 0) return undefined;
     const leaseToken = randomUUID();
     const due = db
@@ -88,6 +89,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       .from(outboxJobs)
       .where(
         and(
+          onlyId === undefined ? undefined : eq(outboxJobs.id, onlyId),
           eq(outboxJobs.status, "pending"),
           inArray(outboxJobs.kind, kinds),
           sql`${outboxJobs.runAt} <= clock_timestamp()`,
@@ -311,5 +313,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       loop = undefined;
     },
     runOnce,
+    /**
+     * Delivers this job now, in the caller's time, if it is due and no worker holds it: a bot's
+     * reply right after its update committed, so the guest does not wait for a poll. Whatever goes
+     * wrong is the job's to retry (the worker takes it up again), never the caller's error.
+     */
+    async runJobNow(id: number): Promise<void> {
+      try {
+        const job = await claimNext(id);
+        if (job) await run(job);
+      } catch (error) {
+        logger.warn({ jobId: id, error: classifyFailure(error).description }, "outbox: left for the worker");
+      }
+    },
   };
 }

@@ -1,15 +1,18 @@
 import { lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { processedUpdates } from "../db/schema";
+import type { DatabaseOrTransaction } from "../outbox/outbox";
 
 /**
- * Claims an update for processing: true the first time an `update_id` is seen, false on every
+ * Records an update as processed: true the first time an `update_id` is seen, false on every
  * re-delivery. Telegram re-sends a webhook update it got no 2xx for (and getUpdates re-sends an
- * unconfirmed one) for a while and across our restarts, so the claim lives in the database,
- * not in memory. Claiming before the work makes the guarantee "at most once": an update whose
- * handling failed half-way is not retried — the guest simply sends it again.
+ * unconfirmed one) for a while and across our restarts, so the record lives in the database, not
+ * in memory. It is written in the update's own transaction, with the update's effects
+ * (bot/update-transaction.ts): a crash before the commit leaves no record, and the re-delivery is
+ * processed. A concurrent second delivery waits on the primary key until the first one's
+ * transaction ends, then sees its outcome.
  */
-export async function claimUpdate(db: Database, updateId: number): Promise<boolean> {
+export async function recordUpdate(db: DatabaseOrTransaction, updateId: number): Promise<boolean> {
   const inserted = await db
     .insert(processedUpdates)
     .values({ updateId })
@@ -19,9 +22,9 @@ export async function claimUpdate(db: Database, updateId: number): Promise<boole
 }
 
 /**
- * Forgets claims older than `hours`. Telegram keeps an undelivered update for 24 hours at most, so
+ * Forgets records older than `hours`. Telegram keeps an undelivered update for 24 hours at most, so
  * two days is ample; and after a week without updates it may restart numbering at random, when an
- * old claim could swallow a new update that happens to get the same id.
+ * old record could swallow a new update that happens to get the same id.
  */
 export async function pruneProcessedUpdates(db: Database, hours = 48): Promise<void> {
   await db

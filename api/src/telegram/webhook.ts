@@ -3,6 +3,8 @@ import { type Bot, BotError, webhookCallback } from "grammy";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { describeError, describeUpdate } from "../bot/update-log";
+import type { BotContext } from "../bot/update-transaction";
+import { isDatabaseUnavailable } from "../db/database-failure";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 
@@ -24,9 +26,10 @@ const answerWithinMs = 8_000;
 /**
  * `POST /telegram/webhook`. Checks, in order: the secret header (401, before reading the body),
  * the body's size (413) and that it is an update (400); then hands it to grammY's webhook adapter,
- * which checks the secret once more and runs the bot. A re-sent `update_id` is ignored by the bot.
+ * which checks the secret once more and runs the bot. A re-sent `update_id` is ignored by the bot
+ * once the first delivery committed (bot/update-transaction.ts).
  */
-export function telegramWebhookRoutes(deps: { bot: Bot; secret: string; logger: Logger }) {
+export function telegramWebhookRoutes(deps: { bot: Bot<BotContext>; secret: string; logger: Logger }) {
   const handleUpdate = webhookCallback(deps.bot, "hono", {
     secretToken: deps.secret,
     onTimeout: "return",
@@ -58,15 +61,26 @@ export function telegramWebhookRoutes(deps: { bot: Bot; secret: string; logger: 
       try {
         return await handleUpdate(c);
       } catch (error) {
-        // Only claiming the update can fail here (the features have an error boundary of their own):
-        // answer 500 so that Telegram delivers it again.
+        // Nothing of the update was committed (the bot records it with its effects, or records a
+        // failed one on its own): answer 5xx so that Telegram delivers it again.
+        const cause = error instanceof BotError ? error.error : error;
         deps.logger.error(
           {
             update: describeUpdate(error instanceof BotError ? error.ctx.update : undefined),
-            error: describeError(error),
+            error: describeError(cause),
           },
           "webhook update not processed",
         );
+        if (isDatabaseUnavailable(cause)) {
+          throw new ApiError(
+            "unavailable",
+            "The database is not answering; Telegram will retry.",
+            undefined,
+            {
+              "retry-after": "5",
+            },
+          );
+        }
         throw new ApiError("internal_error", "The update could not be processed; Telegram will retry.");
       }
     },
