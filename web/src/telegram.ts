@@ -104,7 +104,7 @@ export function startTelegram(): Launch | null {
 
   init();
   // No initData.restore(): the app reads the raw string above and nothing from the SDK's parsed copy,
-  // and every SDK call before the first screen costs a phone noticeable time (decision 010).
+  // and every SDK call before the first screen costs a phone noticeable time (decision 012).
   // Theme first, so the colours are right when Telegram removes its placeholder on ready().
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();

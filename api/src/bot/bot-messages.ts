@@ -11,7 +11,7 @@ import { describeError } from "./update-log";
  * The bot's messages (its replies to a guest, its alert to the managers) travel through the outbox:
  * an update writes them as jobs in its own transaction, so they exist exactly when the update's
  * effects do, and a crash after the commit cannot lose them. See
- * docs/decisions/011-bot-updates-exactly-once.md.
+ * docs/decisions/014-bot-updates-exactly-once.md.
  */
 export const botMessagesKind = "bot_messages";
 

@@ -48,7 +48,7 @@ const longestRetryMs = 30_000;
 /**
  * Runs each update in one database transaction: its `update_id` is recorded in the same transaction
  * as the features' writes and the outbox jobs of its messages, so either all of it commits or none
- * of it does (docs/decisions/011-bot-updates-exactly-once.md):
+ * of it does (docs/decisions/014-bot-updates-exactly-once.md):
  * - a re-delivery of a committed update finds its `update_id` and does nothing (`duplicate`);
  * - a crash, or a database that stops answering, before the commit leaves no trace: the update
  *   fails here (the webhook answers 5xx) and Telegram's re-delivery is processed afresh. Two

@@ -15,7 +15,7 @@ import { tryLock } from "fs-native-extensions";
  * ends in any way, SIGKILL and power loss included, so there is no stale lock to detect or clean up.
  * A pid file alone (or proper-lockfile's mkdir and mtime) must guess whether its owner still lives,
  * and after a container restart the new process often has the very pid the file names.
- * See docs/decisions/010-one-process-per-data-dir.md.
+ * See docs/decisions/013-one-process-per-data-dir.md.
  */
 export class DataDirInUseError extends Error {
   constructor(
