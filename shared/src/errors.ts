@@ -19,6 +19,12 @@ export const errorStatus = {
   invalid_code: 422,
   too_many_requests: 429,
   too_many_attempts: 429,
+  // Points at the till (CONTRACT.md, POS API).
+  identification_not_found: 404,
+  purchase_not_found: 404,
+  insufficient_points: 409,
+  idempotency_key_reused: 409,
+  already_refunded: 409,
   internal_error: 500,
   unavailable: 503,
 } as const;

@@ -2,6 +2,7 @@ export * from "./card";
 export * from "./errors";
 export * from "./guest-import";
 export * from "./language";
+export * from "./loyalty";
 export * from "./me";
 export * from "./my-data";
 export * from "./registration";
