@@ -186,19 +186,24 @@ $$;
 --> statement-breakpoint
 
 -- Locks the guest's balance row for the rest of the transaction (making it, at 0, on first use) and
--- returns the balance. Every writer of points comes through here first: that is what serialises
--- them per guest. The caller has already locked the account (FOR KEY SHARE) so it cannot vanish.
-CREATE OR REPLACE FUNCTION guestcard_lock_balance(p_account uuid)
-RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+-- returns the balance and the time for the movements about to be written. Every writer of points
+-- comes through here first: that is what serialises them per guest. The time is read after the lock
+-- and is never before the guest's previous movement (`updated_at` is the last one's time), so the
+-- ledger's order by time is the order the movements were decided in, even when a transaction waited
+-- here for another. The caller has already locked the account (FOR KEY SHARE) so it cannot vanish.
+CREATE OR REPLACE FUNCTION guestcard_lock_balance(p_account uuid, OUT o_balance bigint, OUT o_at timestamptz)
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-  v_balance bigint;
+  v_last_at timestamptz;
 BEGIN
-  SELECT b.balance INTO v_balance FROM loyalty_balances b WHERE b.account_id = p_account FOR UPDATE;
+  SELECT b.balance, b.updated_at INTO o_balance, v_last_at
+    FROM loyalty_balances b WHERE b.account_id = p_account FOR UPDATE;
   IF NOT FOUND THEN
     INSERT INTO loyalty_balances (account_id) VALUES (p_account) ON CONFLICT (account_id) DO NOTHING;
-    SELECT b.balance INTO v_balance FROM loyalty_balances b WHERE b.account_id = p_account FOR UPDATE;
+    SELECT b.balance, b.updated_at INTO o_balance, v_last_at
+      FROM loyalty_balances b WHERE b.account_id = p_account FOR UPDATE;
   END IF;
-  RETURN v_balance;
+  o_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_last_at);
 END
 $$;
 --> statement-breakpoint
@@ -262,7 +267,7 @@ BEGIN
     v_body := guestcard_error_body('identification_not_found',
       'No identification with this id, or it is past its validity: identify the guest''s card again.');
   ELSE
-    v_balance := guestcard_lock_balance(v_account_id);
+    SELECT l.o_balance, l.o_at INTO v_balance, v_now FROM guestcard_lock_balance(v_account_id) l;
     IF p_redeem > 0 AND v_balance < p_redeem THEN
       v_status := 409;
       v_body := guestcard_error_body('insufficient_points',
@@ -341,7 +346,6 @@ BEGIN
     RETURN;
   END IF;
 
-  v_now := date_trunc('milliseconds', clock_timestamp());
   -- The bill's lock decides between two refunds of it with different keys: the second waits here,
   -- then sees it refunded.
   SELECT p.id, p.account_id, p.check_id, p.total, p.redeemed, p.earned, p.refunded_at INTO v_purchase
@@ -358,7 +362,7 @@ BEGIN
     v_body := guestcard_error_body('already_refunded',
       format('This purchase was already refunded at %s.', guestcard_iso(v_purchase.refunded_at)));
   ELSE
-    v_balance := guestcard_lock_balance(v_purchase.account_id);
+    SELECT l.o_balance, l.o_at INTO v_balance, v_now FROM guestcard_lock_balance(v_purchase.account_id) l;
     v_points := v_purchase.redeemed - v_purchase.earned;
     v_balance := v_balance + v_points;
     INSERT INTO loyalty_movements (account_id, kind, points, balance_after, purchase_id, terminal, at)
@@ -397,25 +401,26 @@ LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_variable
 DECLARE
   v_balance bigint;
+  v_at timestamptz;
 BEGIN
   PERFORM 1 FROM accounts a WHERE a.id = p_account FOR KEY SHARE;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'no_account'::text, NULL::bigint;
     RETURN;
   END IF;
-  v_balance := guestcard_lock_balance(p_account);
+  SELECT l.o_balance, l.o_at INTO v_balance, v_at FROM guestcard_lock_balance(p_account) l;
   IF p_points < 0 AND v_balance + p_points < 0 THEN
     RETURN QUERY SELECT 'insufficient_points'::text, v_balance;
     RETURN;
   END IF;
-  INSERT INTO loyalty_movements (account_id, kind, points, balance_after, manager_telegram_id, reason, occasion)
-  VALUES (p_account, p_kind, p_points, v_balance + p_points, p_manager, p_reason, p_occasion)
+  INSERT INTO loyalty_movements (account_id, kind, points, balance_after, manager_telegram_id, reason, occasion, at)
+  VALUES (p_account, p_kind, p_points, v_balance + p_points, p_manager, p_reason, p_occasion, v_at)
   ON CONFLICT (account_id, kind, occasion) WHERE occasion IS NOT NULL DO NOTHING;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'duplicate'::text, v_balance;
     RETURN;
   END IF;
-  UPDATE loyalty_balances b SET balance = v_balance + p_points, updated_at = now() WHERE b.account_id = p_account;
+  UPDATE loyalty_balances b SET balance = v_balance + p_points, updated_at = v_at WHERE b.account_id = p_account;
   RETURN QUERY SELECT 'posted'::text, v_balance + p_points;
 END
 $$;
@@ -485,6 +490,7 @@ DECLARE
   v_cutoff timestamptz;
   v_candidate uuid;
   v_balance bigint;
+  v_at timestamptz;
   v_lapsed integer := 0;
 BEGIN
   IF v_days IS NULL THEN
@@ -497,13 +503,14 @@ BEGIN
      ORDER BY b.last_visit_at
      LIMIT p_limit
   LOOP
-    SELECT b.balance INTO v_balance FROM loyalty_balances b
-     WHERE b.account_id = v_candidate AND b.balance > 0 AND b.last_visit_at < v_cutoff
-       FOR UPDATE;
-    IF FOUND THEN
-      INSERT INTO loyalty_movements (account_id, kind, points, balance_after, reason)
-      VALUES (v_candidate, 'expire', -v_balance, 0, format('no visit for %s days', v_days));
-      UPDATE loyalty_balances b SET balance = 0, updated_at = now() WHERE b.account_id = v_candidate;
+    PERFORM 1 FROM accounts a WHERE a.id = v_candidate FOR KEY SHARE;
+    CONTINUE WHEN NOT FOUND; -- deleted meanwhile, balance and all
+    SELECT l.o_balance, l.o_at INTO v_balance, v_at FROM guestcard_lock_balance(v_candidate) l;
+    -- Re-checked under the lock: a bill (or another run of this step) may have come first.
+    IF v_balance > 0 AND (SELECT b.last_visit_at FROM loyalty_balances b WHERE b.account_id = v_candidate) < v_cutoff THEN
+      INSERT INTO loyalty_movements (account_id, kind, points, balance_after, reason, at)
+      VALUES (v_candidate, 'expire', -v_balance, 0, format('no visit for %s days', v_days), v_at);
+      UPDATE loyalty_balances b SET balance = 0, updated_at = v_at WHERE b.account_id = v_candidate;
       v_lapsed := v_lapsed + 1;
     END IF;
   END LOOP;
