@@ -33,9 +33,13 @@ RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
        WHERE NOT coalesce(
          jsonb_typeof(tier) = 'object'
          AND jsonb_typeof(tier->'name') = 'string'
+         -- 1–40 characters (code points, as zod counts them too).
          AND char_length(tier->>'name') BETWEEN 1 AND 40
-         AND tier->>'name' = btrim(tier->>'name')
-         AND tier->>'name' !~ '[[:cntrl:]]'
+         -- Neither leading nor trailing white space as JavaScript's trim() sees it, nor a control
+         -- character (\p{Cc}): spelled out, as PostgreSQL's classes depend on the server's locale.
+         AND tier->>'name' !~ '^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]'
+         AND tier->>'name' !~ '[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]$'
+         AND tier->>'name' !~ '[\u0001-\u001f\u007f-\u009f]'
          AND guestcard_is_whole(tier->'threshold', 0, 9007199254740991)
          AND guestcard_is_whole(tier->'earnPercent', 0, 100), false))
       THEN false
