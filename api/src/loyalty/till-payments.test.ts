@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testDatabaseKind } from "../../test/test-database";
 import { registerGuests } from "../card/card-test-fixtures";
 import type { DatabaseConnection } from "../db/client";
-import { loyaltyPurchases, outboxJobs, posIdempotencyKeys, telegramUsers } from "../db/schema";
+import {
+  loyaltyBalances,
+  loyaltyMovements,
+  loyaltyPurchases,
+  outboxJobs,
+  posIdempotencyKeys,
+  telegramUsers,
+} from "../db/schema";
+import { deleteMyData } from "../my-data/my-data";
 import { updateLoyaltyProgramme } from "../settings/settings";
 import { adjustPoints } from "./adjustments";
 import {
@@ -423,5 +431,19 @@ describe(`purchases and refunds at the till (${testDatabaseKind})`, () => {
       body: answer.bodyText,
       purchaseId: (answer.body as PurchaseResponse).purchase.id,
     });
+  });
+
+  it("keeps a deleted guest's bills and movements as the restaurant's record, without the guest", async () => {
+    const { accountId, identificationId, telegramUserId } = await guest();
+    const bill = await purchase(db(), { identificationId, checkId: "R-27", total: 10_000 });
+    const purchaseId = (bill.body as PurchaseResponse).purchase.id;
+    await deleteMyData(db(), { id: telegramUserId, firstName: "Guest", lastName: null, username: null, languageCode: "en" });
+    expect(await db().$count(loyaltyBalances, eq(loyaltyBalances.accountId, accountId))).toBe(0);
+    const [kept] = await db().select().from(loyaltyPurchases).where(eq(loyaltyPurchases.id, purchaseId));
+    expect(kept).toMatchObject({ accountId: null, checkId: "R-27", total: 10_000, earned: 5 });
+    expect(await db().$count(loyaltyMovements, eq(loyaltyMovements.purchaseId, purchaseId))).toBe(1);
+    // Nothing more can happen to the bill: the guest is gone.
+    expect((await refund(db(), purchaseId)).status).toBe(404);
+    expect((await purchase(db(), { identificationId, checkId: "R-28", total: 10_000 })).status).toBe(404);
   });
 });
