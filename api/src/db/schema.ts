@@ -305,6 +305,7 @@ export const pointMovementKinds = [
  * update of this row, in one transaction, under this row's lock. Purchases lock it first, so two
  * bills against one balance are decided one after the other and never spend the same points.
  * `lastVisitAt`: the last bill, or when the balance began; points lapse counting from it.
+ * `updatedAt`: the time of the guest's latest movement (movement times never go back, see migration 0006).
  */
 export const loyaltyBalances = pgTable(
   "loyalty_balances",
@@ -313,6 +314,13 @@ export const loyaltyBalances = pgTable(
       .primaryKey()
       .references(() => accounts.id, { onDelete: "cascade" }),
     balance: bigint("balance", { mode: "number" }).notNull().default(0),
+    /**
+     * Money paid per calendar month (UTC), for the tier: month numbers (months since January 2000) and
+     * the amounts paid on bills of that month not refunded, kept for the last 13 months only. A tier
+     * is then read from this row alone, never from the bills (docs/decisions/010-points-ledger.md).
+     */
+    spentMonths: integer("spent_months").array().notNull().default(sql`'{}'`),
+    spentAmounts: bigint("spent_amounts", { mode: "number" }).array().notNull().default(sql`'{}'`),
     lastVisitAt: timestamp("last_visit_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -350,9 +358,7 @@ export const loyaltyPurchases = pgTable(
     refundTerminal: text("refund_terminal"),
   },
   (table) => [
-    // A guest's tier goes by money paid in a rolling 12 months: an index-only range scan over their
-    // own bills (paid and refunded_at are in the key for that), never a scan of the ledger.
-    index("loyalty_purchases_account_idx").on(table.accountId, table.at, table.paid, table.refundedAt),
+    index("loyalty_purchases_account_idx").on(table.accountId, table.at),
     index("loyalty_purchases_terminal_idx").on(table.terminal, table.at),
     index("loyalty_purchases_at_idx").on(table.at),
     check("loyalty_purchases_total", sql`${table.total} > 0`),

@@ -46,12 +46,16 @@ describe(`identify: the identification and the guest's points (${testDatabaseKin
     expect(row!.validUntil?.toISOString()).toBe(response.identification.validUntil);
   });
 
-  it("answers ids that reveal nothing about each other (no counting to someone else's bill)", async () => {
+  it("answers ids no till can derive from another (no counting to someone else's bill)", async () => {
     const ids = [];
     for (let index = 0; index < 5; index++) ids.push((await readCard()).response.identification.id);
     expect(new Set(ids).size).toBe(5);
-    for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids) {
+      // UUID version 7: the read's time in milliseconds, then random bits (74 of them).
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const readAt = Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+      expect(Math.abs(readAt - Date.now())).toBeLessThan(60_000);
+    }
     // The guessable sequence number stays inside the database.
     const [internal] = await db()
       .select({ id: cardIdentifications.id })

@@ -7,6 +7,7 @@ import { type Database, type DatabaseConnection, selectRows } from "../db/client
 import { updateLoyaltyProgramme } from "../settings/settings";
 import { adjustPoints } from "./adjustments";
 import {
+  brokenMonthlySpend,
   brokenRunningBalance,
   type IdentifiedGuest,
   identifiedGuests,
@@ -217,6 +218,7 @@ async function expectAgreement(
     ).toEqual({ balanceRow: balance, ledgerSum: balance });
     if (view.movements > 0) expect(view.lastBalanceAfter).toBe(balance);
     expect(await brokenRunningBalance(real.db, real.guests[guest]!.accountId)).toBeNull();
+    expect(await brokenMonthlySpend(real.db, real.guests[guest]!.accountId)).toBeNull();
     // Below zero only through a refund: any other step leaves a negative balance no lower than it was.
     if (!byRefund && balance < 0) expect(balance).toBeGreaterThanOrEqual(before[guest]!);
   }

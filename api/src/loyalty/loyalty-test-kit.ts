@@ -133,6 +133,30 @@ export async function brokenRunningBalance(db: Database, accountId: string): Pro
   return row ?? null;
 }
 
+/**
+ * The balance row's money-paid-per-month (what tiers go by) agrees with the guest's bills not
+ * refunded, month by month, over the window it keeps. Answers the first month where it does not.
+ */
+export async function brokenMonthlySpend(db: Database, accountId: string): Promise<unknown> {
+  const [row] = await selectRows<Record<string, unknown>>(
+    db,
+    sql`with kept as (
+          select unnest(spent_months) as month, unnest(spent_amounts) as amount
+            from loyalty_balances where account_id = ${accountId}::uuid
+        ), bills as (
+          select guestcard_month_of(at) as month, sum(paid) as amount
+            from loyalty_purchases where account_id = ${accountId}::uuid and refunded_at is null
+           group by 1 having sum(paid) <> 0
+        )
+        select coalesce(kept.month, bills.month) as month, kept.amount as kept, bills.amount as bills
+          from kept full join bills on bills.month = kept.month
+         where coalesce(kept.month, bills.month) >= guestcard_month_of(now()) - 12
+           and kept.amount is distinct from bills.amount
+         limit 1`,
+  );
+  return row ?? null;
+}
+
 /** Makes the guest's identifications older, as if they were read `seconds` ago (the database's clock). */
 export async function ageIdentifications(db: Database, accountId: string, seconds: number): Promise<void> {
   await db.execute(sql`update card_identifications

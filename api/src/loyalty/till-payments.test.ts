@@ -18,6 +18,7 @@ import { updateLoyaltyProgramme } from "../settings/settings";
 import { adjustPoints } from "./adjustments";
 import {
   ageIdentifications,
+  brokenMonthlySpend,
   brokenRunningBalance,
   identifiedGuests,
   identify,
@@ -53,6 +54,7 @@ describe(`purchases and refunds at the till (${testDatabaseKind})`, () => {
       lastBalanceAfter: balance,
     });
     expect(await brokenRunningBalance(db(), accountId)).toBeNull();
+    expect(await brokenMonthlySpend(db(), accountId)).toBeNull();
   };
 
   beforeAll(async () => {
@@ -351,10 +353,11 @@ describe(`purchases and refunds at the till (${testDatabaseKind})`, () => {
       await refund(db(), (big.body as PurchaseResponse).purchase.id);
       const after = await purchase(db(), { identificationId, checkId: "R-21", total: 100_000 });
       expect((after.body as PurchaseResponse).purchase.earned, "back at Bronze").toBe(50);
-      // A bill older than 12 months no longer counts.
+      // Thirteen months later (the guest's months moved back by 13), those bills no longer count.
       await purchase(db(), { identificationId, checkId: "R-22", total: 3_000_000 });
       await db().execute(
-        sql`update loyalty_purchases set at = at - interval '12 months 1 day' where check_id = 'R-22' and account_id = ${accountId}::uuid`,
+        sql`update loyalty_balances set spent_months = array(select month - 13 from unnest(spent_months) as month)
+             where account_id = ${accountId}::uuid`,
       );
       const later = await purchase(db(), { identificationId, checkId: "R-23", total: 100_000 });
       expect((later.body as PurchaseResponse).purchase.earned).toBe(50);
@@ -437,7 +440,13 @@ describe(`purchases and refunds at the till (${testDatabaseKind})`, () => {
     const { accountId, identificationId, telegramUserId } = await guest();
     const bill = await purchase(db(), { identificationId, checkId: "R-27", total: 10_000 });
     const purchaseId = (bill.body as PurchaseResponse).purchase.id;
-    await deleteMyData(db(), { id: telegramUserId, firstName: "Guest", lastName: null, username: null, languageCode: "en" });
+    await deleteMyData(db(), {
+      id: telegramUserId,
+      firstName: "Guest",
+      lastName: null,
+      username: null,
+      languageCode: "en",
+    });
     expect(await db().$count(loyaltyBalances, eq(loyaltyBalances.accountId, accountId))).toBe(0);
     const [kept] = await db().select().from(loyaltyPurchases).where(eq(loyaltyPurchases.id, purchaseId));
     expect(kept).toMatchObject({ accountId: null, checkId: "R-27", total: 10_000, earned: 5 });

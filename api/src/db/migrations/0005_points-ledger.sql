@@ -1,6 +1,8 @@
 CREATE TABLE "loyalty_balances" (
 	"account_id" uuid PRIMARY KEY NOT NULL,
 	"balance" bigint DEFAULT 0 NOT NULL,
+	"spent_months" integer[] DEFAULT '{}' NOT NULL,
+	"spent_amounts" bigint[] DEFAULT '{}' NOT NULL,
 	"last_visit_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -69,7 +71,7 @@ CREATE INDEX "loyalty_balances_lapse_idx" ON "loyalty_balances" USING btree ("la
 CREATE INDEX "loyalty_movements_history_idx" ON "loyalty_movements" USING btree ("account_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "loyalty_movements_once_idx" ON "loyalty_movements" USING btree ("account_id","kind","occasion") WHERE "loyalty_movements"."occasion" is not null;--> statement-breakpoint
 CREATE INDEX "loyalty_movements_at_idx" ON "loyalty_movements" USING btree ("at");--> statement-breakpoint
-CREATE INDEX "loyalty_purchases_account_idx" ON "loyalty_purchases" USING btree ("account_id","at","paid","refunded_at");--> statement-breakpoint
+CREATE INDEX "loyalty_purchases_account_idx" ON "loyalty_purchases" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "loyalty_purchases_terminal_idx" ON "loyalty_purchases" USING btree ("terminal","at");--> statement-breakpoint
 CREATE INDEX "loyalty_purchases_at_idx" ON "loyalty_purchases" USING btree ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "card_identifications_public_id_idx" ON "card_identifications" USING btree ("public_id") WHERE "card_identifications"."public_id" is not null;

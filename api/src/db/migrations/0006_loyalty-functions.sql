@@ -72,40 +72,163 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 $$;
 --> statement-breakpoint
 
--- The programme in force: CONTRACT.md's defaults, overridden by the environment's (the
--- LOYALTY_* variables, stored by each server process at start: api/src/settings/settings.ts),
--- overridden by what a manager saved. Field by field.
-CREATE OR REPLACE FUNCTION guestcard_loyalty_programme()
-RETURNS jsonb LANGUAGE sql STABLE AS $$
+-- CONTRACT.md's programme, before any environment or manager says otherwise.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_builtin_programme()
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
   SELECT '{"tiers": [{"name": "Standard", "threshold": 0, "earnPercent": 5}],
            "maxRedeemPercent": 30, "welcomePoints": 0, "birthdayPoints": 0, "lapseAfterDays": null}'::jsonb
+$$;
+--> statement-breakpoint
+
+-- The programme as the settings describe it, field by field: CONTRACT.md's defaults, overridden by the
+-- environment's (the LOYALTY_* variables, stored by each server process at start:
+-- api/src/settings/settings.ts), overridden by what a manager saved. Validating costs about a
+-- millisecond, so it runs when the settings change (the trigger below), never per bill.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_compute_programme()
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT guestcard_loyalty_builtin_programme()
       || guestcard_loyalty_valid_fields((SELECT value FROM settings WHERE key = 'loyalty_programme_defaults'))
       || guestcard_loyalty_valid_fields((SELECT value FROM settings WHERE key = 'loyalty_programme'))
 $$;
 --> statement-breakpoint
 
--- Money paid by the guest in the 12 months before p_now, refunded bills excluded: what tiers go by.
--- An index-only range scan of loyalty_purchases_account_idx (a guest's own bills of one year).
-CREATE OR REPLACE FUNCTION guestcard_loyalty_spent(p_account uuid, p_now timestamptz)
-RETURNS bigint LANGUAGE sql STABLE AS $$
-  SELECT coalesce(sum(p.paid), 0)::bigint
-    FROM loyalty_purchases p
-   WHERE p.account_id = p_account AND p.at > p_now - interval '12 months' AND p.refunded_at IS NULL
+-- Keeps the programme in force (settings row 'loyalty_programme_in_force') equal to what the other two
+-- rows describe, in the transaction that changes them. A trigger, not application code, so that a
+-- change made by hand in the database takes effect (or is ignored, if invalid) just the same. The lock
+-- on the derived row first: two transactions changing the two source rows at once would otherwise each
+-- compute from the other's old row, and the later commit would keep a stale programme.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_programme_changed()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM settings WHERE key = 'loyalty_programme_in_force' FOR UPDATE;
+  INSERT INTO settings (key, value) VALUES ('loyalty_programme_in_force', guestcard_loyalty_compute_programme())
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now();
+  RETURN NULL;
+END
 $$;
 --> statement-breakpoint
 
--- The tier for a 12-month spend (the highest threshold reached) and the next one up, if any.
-CREATE OR REPLACE FUNCTION guestcard_loyalty_tier_of(p_programme jsonb, p_spent bigint)
-RETURNS TABLE (name text, earn_percent integer, next_name text, next_threshold bigint)
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT reached.tier->>'name', (reached.tier->>'earnPercent')::integer,
-         next_up.tier->>'name', (next_up.tier->>'threshold')::bigint
-    FROM (SELECT t.tier FROM jsonb_array_elements(p_programme->'tiers') AS t(tier)
-           WHERE (t.tier->>'threshold')::bigint <= p_spent
-           ORDER BY (t.tier->>'threshold')::bigint DESC LIMIT 1) AS reached
-    LEFT JOIN LATERAL (SELECT t.tier FROM jsonb_array_elements(p_programme->'tiers') AS t(tier)
-           WHERE (t.tier->>'threshold')::bigint > p_spent
-           ORDER BY (t.tier->>'threshold')::bigint LIMIT 1) AS next_up ON true
+CREATE TRIGGER settings_loyalty_programme_written
+  AFTER INSERT OR UPDATE ON settings
+  FOR EACH ROW WHEN (NEW.key IN ('loyalty_programme_defaults', 'loyalty_programme'))
+  EXECUTE FUNCTION guestcard_loyalty_programme_changed();
+--> statement-breakpoint
+
+CREATE TRIGGER settings_loyalty_programme_deleted
+  AFTER DELETE ON settings
+  FOR EACH ROW WHEN (OLD.key IN ('loyalty_programme_defaults', 'loyalty_programme'))
+  EXECUTE FUNCTION guestcard_loyalty_programme_changed();
+--> statement-breakpoint
+
+INSERT INTO settings (key, value) VALUES ('loyalty_programme_in_force', guestcard_loyalty_compute_programme())
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now();
+--> statement-breakpoint
+
+-- The programme in force: one primary-key lookup. The functions on a till's path are PL/pgSQL because
+-- PostgreSQL keeps their query plans for the session; a SQL function with a FROM clause (before
+-- PostgreSQL 18) is planned again in every transaction, which cost more than identify itself.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_programme()
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN coalesce((SELECT s.value FROM settings s WHERE s.key = 'loyalty_programme_in_force'),
+                  guestcard_loyalty_builtin_programme());
+END
+$$;
+--> statement-breakpoint
+
+-- Tiers go by money paid in the last 12 months, counted in calendar months (UTC): the current month
+-- and the 12 before it, so never less than a full year. Each guest's balance row keeps what they
+-- paid per month (`spent_months`, `spent_amounts`), updated with every bill and refund under the
+-- balance lock, so a tier is read from that one row — never from the bills (decision 010).
+-- A month's number: months since January 2000.
+CREATE OR REPLACE FUNCTION guestcard_month_of(p_at timestamptz)
+RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+  SELECT ((extract(year FROM p_at AT TIME ZONE 'UTC') - 2000) * 12
+          + extract(month FROM p_at AT TIME ZONE 'UTC') - 1)::integer
+$$;
+--> statement-breakpoint
+
+-- The sum of the months from p_from on.
+CREATE OR REPLACE FUNCTION guestcard_spent_since(p_months integer[], p_amounts bigint[], p_from integer)
+RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  v_total bigint := 0;
+BEGIN
+  FOR v_index IN 1 .. coalesce(array_length(p_months, 1), 0) LOOP
+    IF p_months[v_index] >= p_from THEN
+      v_total := v_total + p_amounts[v_index];
+    END IF;
+  END LOOP;
+  RETURN v_total;
+END
+$$;
+--> statement-breakpoint
+
+-- The months with p_delta added to month p_month, without the months before p_keep_from (and without
+-- months that came to 0). A refund of a bill from a month already dropped changes nothing: that
+-- month no longer counts anyway.
+CREATE OR REPLACE FUNCTION guestcard_spent_add(
+  p_months integer[], p_amounts bigint[], p_month integer, p_delta bigint, p_keep_from integer,
+  OUT months integer[], OUT amounts bigint[]
+) LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  v_amount bigint;
+  v_added boolean := p_delta = 0 OR p_month < p_keep_from;
+BEGIN
+  months := '{}';
+  amounts := '{}';
+  FOR v_index IN 1 .. coalesce(array_length(p_months, 1), 0) LOOP
+    CONTINUE WHEN p_months[v_index] < p_keep_from;
+    v_amount := p_amounts[v_index];
+    IF p_months[v_index] = p_month AND NOT v_added THEN
+      v_amount := v_amount + p_delta;
+      v_added := true;
+    END IF;
+    IF v_amount <> 0 THEN
+      months := months || p_months[v_index];
+      amounts := amounts || v_amount;
+    END IF;
+  END LOOP;
+  IF NOT v_added AND p_delta > 0 THEN
+    months := months || p_month;
+    amounts := amounts || p_delta;
+  END IF;
+END
+$$;
+--> statement-breakpoint
+
+-- Money paid by the guest in the 12 months up to p_now (see above), from their balance row.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_spent(p_account uuid, p_now timestamptz)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN coalesce((SELECT guestcard_spent_since(b.spent_months, b.spent_amounts, guestcard_month_of(p_now) - 12)
+                     FROM loyalty_balances b WHERE b.account_id = p_account), 0);
+END
+$$;
+--> statement-breakpoint
+
+-- The tier for a 12-month spend (the highest threshold reached) and the next one up, if any. The
+-- programme's tiers are stored in rising order of threshold (guestcard_is_tier_ladder), so one pass
+-- finds both.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_tier_of(
+  p_programme jsonb, p_spent bigint,
+  OUT name text, OUT earn_percent integer, OUT next_name text, OUT next_threshold bigint
+) LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  v_tiers jsonb := p_programme->'tiers';
+  v_tier jsonb;
+BEGIN
+  FOR v_index IN 0 .. jsonb_array_length(v_tiers) - 1 LOOP
+    v_tier := v_tiers->v_index;
+    IF (v_tier->>'threshold')::bigint > p_spent THEN
+      next_name := v_tier->>'name';
+      next_threshold := (v_tier->>'threshold')::bigint;
+      RETURN;
+    END IF;
+    name := v_tier->>'name';
+    earn_percent := (v_tier->>'earnPercent')::integer;
+  END LOOP;
+END
 $$;
 --> statement-breakpoint
 
@@ -114,13 +237,21 @@ CREATE OR REPLACE FUNCTION guestcard_loyalty_standing(p_account uuid)
 RETURNS TABLE (
   balance bigint, spent bigint, tier_name text, earn_percent integer, max_redeem_percent integer,
   next_tier_name text, next_tier_threshold bigint
-) LANGUAGE sql STABLE AS $$
-  SELECT coalesce((SELECT b.balance FROM loyalty_balances b WHERE b.account_id = p_account), 0)::bigint,
-         s.spent, t.name, t.earn_percent, (programme.value->>'maxRedeemPercent')::integer,
-         t.next_name, t.next_threshold
-    FROM (SELECT guestcard_loyalty_programme() AS value) AS programme
-   CROSS JOIN LATERAL (SELECT guestcard_loyalty_spent(p_account, now()) AS spent) AS s
-   CROSS JOIN LATERAL guestcard_loyalty_tier_of(programme.value, s.spent) AS t
+) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_programme jsonb := guestcard_loyalty_programme();
+  v_balance bigint;
+  v_spent bigint;
+  v_tier record;
+BEGIN
+  SELECT coalesce(b.balance, 0),
+         coalesce(guestcard_spent_since(b.spent_months, b.spent_amounts, guestcard_month_of(now()) - 12), 0)
+    INTO v_balance, v_spent
+    FROM (SELECT) AS one LEFT JOIN loyalty_balances b ON b.account_id = p_account;
+  SELECT * INTO v_tier FROM guestcard_loyalty_tier_of(v_programme, v_spent);
+  RETURN QUERY SELECT v_balance, v_spent, v_tier.name, v_tier.earn_percent,
+                      (v_programme->>'maxRedeemPercent')::integer, v_tier.next_name, v_tier.next_threshold;
+END
 $$;
 --> statement-breakpoint
 
@@ -182,10 +313,12 @@ $$;
 -- The guest hears about a bill or a refund in their private chat (through the outbox: the message
 -- commits with the change and is delivered afterwards). Only guests the bot can reach.
 CREATE OR REPLACE FUNCTION guestcard_enqueue_points_message(p_account uuid, p_payload jsonb)
-RETURNS void LANGUAGE sql VOLATILE AS $$
+RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
   INSERT INTO outbox_jobs (kind, payload)
   SELECT 'guest-points-message', p_payload || jsonb_build_object('accountId', p_account)
-   WHERE EXISTS (SELECT 1 FROM telegram_users tu WHERE tu.account_id = p_account)
+   WHERE EXISTS (SELECT 1 FROM telegram_users tu WHERE tu.account_id = p_account);
+END
 $$;
 --> statement-breakpoint
 
@@ -299,9 +432,13 @@ BEGIN
         INSERT INTO loyalty_movements (account_id, kind, points, balance_after, purchase_id, terminal, at)
         VALUES (v_account_id, 'earn', v_earned, v_balance, v_purchase_id, p_terminal, v_now);
       END IF;
-      UPDATE loyalty_balances
-         SET balance = v_balance, last_visit_at = v_now, updated_at = v_now
-       WHERE account_id = v_account_id;
+      UPDATE loyalty_balances b
+         SET balance = v_balance, last_visit_at = v_now, updated_at = v_now,
+             (spent_months, spent_amounts) = (
+               SELECT spent.months, spent.amounts
+                 FROM guestcard_spent_add(b.spent_months, b.spent_amounts, guestcard_month_of(v_now), v_paid,
+                                          guestcard_month_of(v_now) - 12) AS spent)
+       WHERE b.account_id = v_account_id;
 
       PERFORM guestcard_enqueue_points_message(v_account_id, jsonb_build_object(
         'event', 'purchase', 'purchaseId', v_purchase_id, 'checkId', p_check_id, 'total', p_total,
@@ -352,7 +489,7 @@ BEGIN
 
   -- The bill's lock decides between two refunds of it with different keys: the second waits here,
   -- then sees it refunded.
-  SELECT p.id, p.account_id, p.check_id, p.total, p.redeemed, p.earned, p.refunded_at INTO v_purchase
+  SELECT p.id, p.account_id, p.check_id, p.total, p.redeemed, p.paid, p.earned, p.at, p.refunded_at INTO v_purchase
     FROM loyalty_purchases p
     JOIN accounts a ON a.id = p.account_id
    WHERE p.id = p_purchase
@@ -372,7 +509,13 @@ BEGIN
     INSERT INTO loyalty_movements (account_id, kind, points, balance_after, purchase_id, terminal, at)
     VALUES (v_purchase.account_id, 'refund', v_points, v_balance, v_purchase.id, p_terminal, v_now);
     UPDATE loyalty_purchases SET refunded_at = v_now, refund_terminal = p_terminal WHERE id = v_purchase.id;
-    UPDATE loyalty_balances SET balance = v_balance, updated_at = v_now WHERE account_id = v_purchase.account_id;
+    UPDATE loyalty_balances b
+       SET balance = v_balance, updated_at = v_now,
+           (spent_months, spent_amounts) = (
+             SELECT spent.months, spent.amounts
+               FROM guestcard_spent_add(b.spent_months, b.spent_amounts, guestcard_month_of(v_purchase.at),
+                                        -v_purchase.paid, guestcard_month_of(v_now) - 12) AS spent)
+     WHERE b.account_id = v_purchase.account_id;
 
     PERFORM guestcard_enqueue_points_message(v_purchase.account_id, jsonb_build_object(
       'event', 'refund', 'purchaseId', v_purchase.id, 'checkId', v_purchase.check_id,
@@ -563,8 +706,14 @@ DECLARE
   v_card_id uuid;
   v_account_id uuid;
   v_expires_at timestamptz;
+  v_id_bytes bytea;
   v_public_id uuid;
   v_valid_until timestamptz;
+  v_programme jsonb;
+  v_balance bigint;
+  v_spent bigint;
+  v_tier_name text;
+  v_earn_percent integer;
 BEGIN
   -- Not waiting for the WAL flush at commit lets one terminal's serialised identifications keep up
   -- with a busy till. A crash may lose the last fraction of a second of these rows: the miss counter,
@@ -622,11 +771,28 @@ BEGIN
     RETURN;
   END IF;
 
-  -- The audit row of a success is the identification: random, so unguessable from another's.
-  v_public_id := gen_random_uuid();
+  -- The audit row of a success is the identification. Its public id is a UUID version 7: the read's
+  -- time in milliseconds, then 74 random bits — unguessable from any other, and time-ordered, so the
+  -- index on it grows at its right edge like the table instead of touching a random page per read.
+  v_id_bytes := uuid_send(gen_random_uuid());
+  v_id_bytes := overlay(v_id_bytes PLACING substring(int8send((extract(epoch FROM v_now) * 1000)::bigint) FROM 3)
+                        FROM 1 FOR 6);
+  v_id_bytes := set_byte(v_id_bytes, 6, (get_byte(v_id_bytes, 6) & 15) | 112);
+  v_public_id := encode(v_id_bytes, 'hex')::uuid;
   v_valid_until := v_now + make_interval(secs => p_identification_ttl_seconds);
   INSERT INTO card_identifications (terminal, outcome, card_id, account_id, at, public_id, valid_until)
   VALUES (p_terminal, 'identified', v_card_id, v_account_id, v_now, v_public_id, v_valid_until);
+
+  -- The guest's standing, as guestcard_loyalty_standing computes it, written out in one statement:
+  -- identify is the till's hottest call, and each function call and statement here costs a measurable
+  -- share of it (docs/decisions/010-points-ledger.md, "Tiers without scanning the ledger").
+  SELECT coalesce(s.value, guestcard_loyalty_builtin_programme()), coalesce(b.balance, 0),
+         coalesce(guestcard_spent_since(b.spent_months, b.spent_amounts, guestcard_month_of(v_now) - 12), 0)
+    INTO v_programme, v_balance, v_spent
+    FROM (SELECT) AS one
+    LEFT JOIN settings s ON s.key = 'loyalty_programme_in_force'
+    LEFT JOIN loyalty_balances b ON b.account_id = v_account_id;
+  SELECT t.name, t.earn_percent INTO v_tier_name, v_earn_percent FROM guestcard_loyalty_tier_of(v_programme, v_spent) t;
   -- first_visit: the guest's funnel has no first visit yet (the caller records it).
   RETURN QUERY
     SELECT 'identified'::text, NULL::integer, v_card_id, v_account_id, a.first_name, a.last_name, a.phone,
@@ -634,10 +800,9 @@ BEGIN
            tu.id IS NOT NULL AND NOT EXISTS (
              SELECT 1 FROM source_events e WHERE e.telegram_user_id = tu.id AND e.kind = 'first_visit'),
            v_public_id, (extract(epoch FROM v_valid_until) * 1000)::float8,
-           standing.balance, standing.tier_name, standing.earn_percent, standing.max_redeem_percent
+           v_balance, v_tier_name, v_earn_percent, (v_programme->>'maxRedeemPercent')::integer
       FROM accounts a
       LEFT JOIN telegram_users tu ON tu.account_id = a.id
-     CROSS JOIN LATERAL guestcard_loyalty_standing(a.id) AS standing
      WHERE a.id = v_account_id;
 END
 $$;
