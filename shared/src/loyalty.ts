@@ -189,7 +189,10 @@ export const loyaltyResponseSchema = z.object({
   tier: z.object({
     name: z.string(),
     earnPercent: z.number(),
-    /** Money paid in the last 12 months (minor units, refunded bills excluded): what tiers go by. */
+    /**
+     * Money paid in the last 12 months (minor units, refunded bills excluded): what tiers go by.
+     * Counted in calendar months (UTC): this month and the 12 before it, so never less than a year.
+     */
     spent: z.number(),
     nextTier: z.nullable(nextTierSchema),
   }),
@@ -286,7 +289,7 @@ const lapseAfterDays = z.nullable(
 /**
  * The loyalty programme in force. The first tier's `earnPercent` is the programme's earn percent
  * (`LOYALTY_EARN_PERCENT` out of the box, with one tier); a guest's tier goes by money paid in a
- * rolling 12 months. `lapseAfterDays`: points lapse after that many days without a bill (null: never).
+ * rolling 12 months (this calendar month and the 12 before it). `lapseAfterDays`: points lapse after that many days without a bill (null: never).
  */
 export const loyaltyProgrammeSchema = z.object({
   tiers: tierLadder,

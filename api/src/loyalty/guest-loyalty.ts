@@ -57,7 +57,7 @@ interface HistoryRow {
 
 /**
  * `GET /api/loyalty` (CONTRACT.md) for a registered guest: balance and tier without reading the
- * ledger (the balance row, and an index-only sum of the last 12 months' bills), then a page of the
+ * ledger (the balance row holds the balance and the money paid per month), then a page of the
  * history, newest first. A page holds at least `limit` movements and every movement that shares the
  * last one's time (a bill's redeem and earn), so paging by time never splits a bill or skips a row;
  * `nextBefore` is that time (movement times are whole milliseconds, so the ISO string is exact).
