@@ -223,6 +223,23 @@ describe(`points the programme gives and takes (${testDatabaseKind})`, () => {
       expect(await lapseIdlePoints(db()), "nothing left to lapse").toBe(0);
     });
 
+    it("walks every balance in batches, however small", async () => {
+      await updateLoyaltyProgramme(db(), { lapseAfterDays: 90 });
+      const guests = await registerGuests(db(), 5, { firstTelegramId: 75_450 });
+      for (const guest of guests) {
+        await adjustPoints(db(), {
+          accountId: guest.accountId,
+          points: 7,
+          reason: "test",
+          managerTelegramId: 1,
+        });
+        await idleFor(guest.accountId, 100);
+      }
+      expect(await lapseIdlePoints(db(), { batchSize: 2 })).toBe(5);
+      for (const guest of guests)
+        expect(await pointsOf(db(), guest.accountId)).toMatchObject({ balanceRow: 0, ledgerSum: 0 });
+    });
+
     it("runs birthdays and lapses as one idempotent daily step", async () => {
       await updateLoyaltyProgramme(db(), { lapseAfterDays: 30, birthdayPoints: 10 });
       try {

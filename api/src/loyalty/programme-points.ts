@@ -47,24 +47,26 @@ export async function creditBirthdayPoints(db: Database, on: string): Promise<nu
   return Number(row?.credited ?? 0);
 }
 
-/** Guests lapsed per call: one call's row locks stay short, so a bill never waits long behind it. */
+/** Guests looked at per call: one call's row locks stay short, so a bill never waits long behind it. */
 const lapseBatchSize = 500;
 
 /**
  * Points lapse after the programme's `lapseAfterDays` without a bill (off while it is null): each
- * guest's whole positive balance goes in an `expire` movement, nothing is deleted. Returns how many
- * guests' points lapsed.
+ * guest's whole positive balance goes in an `expire` movement, nothing is deleted. Walks every
+ * balance once, in batches. Returns how many guests' points lapsed.
  */
-export async function lapseIdlePoints(db: Database): Promise<number> {
+export async function lapseIdlePoints(db: Database, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? lapseBatchSize;
   let lapsed = 0;
+  let after: string | null = null;
   for (;;) {
-    const [row] = await selectRows<{ lapsed: number }>(
+    const [row]: Array<{ lapsed: number; last_account: string | null }> = await selectRows(
       db,
-      sql`select guestcard_loyalty_lapse(${lapseBatchSize}::integer) as lapsed`,
+      sql`select * from guestcard_loyalty_lapse(${after}::uuid, ${batchSize}::integer)`,
     );
-    const count = Number(row?.lapsed ?? 0);
-    lapsed += count;
-    if (count < lapseBatchSize) return lapsed;
+    lapsed += Number(row?.lapsed ?? 0);
+    after = row?.last_account ?? null;
+    if (after === null) return lapsed;
   }
 }
 

@@ -63,15 +63,11 @@ ALTER TABLE "card_identifications" ADD COLUMN "public_id" uuid;--> statement-bre
 ALTER TABLE "card_identifications" ADD COLUMN "valid_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "loyalty_balances" ADD CONSTRAINT "loyalty_balances_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "loyalty_movements" ADD CONSTRAINT "loyalty_movements_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "loyalty_movements" ADD CONSTRAINT "loyalty_movements_purchase_id_loyalty_purchases_id_fk" FOREIGN KEY ("purchase_id") REFERENCES "public"."loyalty_purchases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "loyalty_purchases" ADD CONSTRAINT "loyalty_purchases_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "loyalty_purchases" ADD CONSTRAINT "loyalty_purchases_identification_id_card_identifications_id_fk" FOREIGN KEY ("identification_id") REFERENCES "public"."card_identifications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "pos_idempotency_keys" ADD CONSTRAINT "pos_idempotency_keys_purchase_id_loyalty_purchases_id_fk" FOREIGN KEY ("purchase_id") REFERENCES "public"."loyalty_purchases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "loyalty_balances_lapse_idx" ON "loyalty_balances" USING btree ("last_visit_at") WHERE "loyalty_balances"."balance" > 0;--> statement-breakpoint
 CREATE INDEX "loyalty_movements_history_idx" ON "loyalty_movements" USING btree ("account_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "loyalty_movements_once_idx" ON "loyalty_movements" USING btree ("account_id","kind","occasion") WHERE "loyalty_movements"."occasion" is not null;--> statement-breakpoint
-CREATE INDEX "loyalty_movements_at_idx" ON "loyalty_movements" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "loyalty_movements_at_idx" ON "loyalty_movements" USING brin ("at");--> statement-breakpoint
 CREATE INDEX "loyalty_purchases_account_idx" ON "loyalty_purchases" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "loyalty_purchases_terminal_idx" ON "loyalty_purchases" USING btree ("terminal","at");--> statement-breakpoint
-CREATE INDEX "loyalty_purchases_at_idx" ON "loyalty_purchases" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "loyalty_purchases_at_idx" ON "loyalty_purchases" USING brin ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "card_identifications_public_id_idx" ON "card_identifications" USING btree ("public_id") WHERE "card_identifications"."public_id" is not null;

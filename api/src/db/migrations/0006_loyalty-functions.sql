@@ -255,6 +255,22 @@ END
 $$;
 --> statement-breakpoint
 
+-- A UUID version 7: the time in milliseconds, then the random bits of a version 4 (74 of them).
+-- Unguessable like a v4, but time-ordered, so an index on such ids grows at its right edge instead of
+-- touching a random page per insert. (PostgreSQL 18 has uuidv7(); 15 does not.)
+CREATE OR REPLACE FUNCTION guestcard_uuid_v7(p_at timestamptz)
+RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT (substr(lpad(to_hex((extract(epoch FROM p_at) * 1000)::bigint), 12, '0'), 1, 8) || '-'
+          || substr(lpad(to_hex((extract(epoch FROM p_at) * 1000)::bigint), 12, '0'), 9, 4) || '-7'
+          || substr(gen_random_uuid()::text, 16))::uuid
+$$;
+--> statement-breakpoint
+
+-- Every bill rewrites its guest's balance row: room left on each page lets PostgreSQL update it in
+-- place (a HOT update: no index entry to write, the row has no indexed column that changes).
+ALTER TABLE loyalty_balances SET (fillfactor = 80);
+--> statement-breakpoint
+
 -- A time as JavaScript's toISOString writes it (UTC, milliseconds), for answers built here.
 CREATE OR REPLACE FUNCTION guestcard_iso(p_at timestamptz)
 RETURNS text LANGUAGE sql STABLE AS $$
@@ -416,11 +432,11 @@ BEGIN
       v_paid := p_total - p_redeem * 100;
       v_earned := (v_paid * v_tier.earn_percent) / 10000;
 
-      INSERT INTO loyalty_purchases (account_id, identification_id, terminal, check_id, total, redeemed, paid,
+      v_purchase_id := guestcard_uuid_v7(v_now);
+      INSERT INTO loyalty_purchases (id, account_id, identification_id, terminal, check_id, total, redeemed, paid,
                                      earned, tier_name, earn_percent, max_redeem_percent, at)
-      VALUES (v_account_id, v_identification_id, p_terminal, p_check_id, p_total, p_redeem, v_paid,
-              v_earned, v_tier.name, v_tier.earn_percent, v_max_redeem_percent, v_now)
-      RETURNING id INTO v_purchase_id;
+      VALUES (v_purchase_id, v_account_id, v_identification_id, p_terminal, p_check_id, p_total, p_redeem, v_paid,
+              v_earned, v_tier.name, v_tier.earn_percent, v_max_redeem_percent, v_now);
 
       IF p_redeem > 0 THEN
         v_balance := v_balance - p_redeem;
@@ -626,42 +642,50 @@ $$;
 --> statement-breakpoint
 
 -- Points lapse after lapseAfterDays without a bill (off when null): an 'expire' movement takes the
--- whole positive balance, nothing is deleted. At most p_limit guests per call, so one call's locks are
--- short; the daily step calls it until it returns less than p_limit. Each balance is re-checked under
--- its lock: a bill that arrives meanwhile keeps the points, and a second run finds nothing to do.
-CREATE OR REPLACE FUNCTION guestcard_loyalty_lapse(p_limit integer)
-RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+-- whole positive balance, nothing is deleted. One call looks at the next p_limit guests after
+-- p_after in key order (the balance rows have no other index: see the schema), so the daily step
+-- walks them all in short steps and no lock is held long; it stops when last_account comes back null.
+-- Each balance is re-checked under its lock: a bill that arrives meanwhile keeps the points, and a
+-- second run finds nothing to do.
+CREATE OR REPLACE FUNCTION guestcard_loyalty_lapse(p_after uuid, p_limit integer)
+RETURNS TABLE (lapsed integer, last_account uuid) LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_variable
 DECLARE
   v_days integer := (guestcard_loyalty_programme()->>'lapseAfterDays')::integer;
   v_cutoff timestamptz;
-  v_candidate uuid;
+  v_candidate record;
   v_balance bigint;
   v_at timestamptz;
   v_lapsed integer := 0;
+  v_last uuid;
 BEGIN
   IF v_days IS NULL THEN
-    RETURN 0;
+    RETURN QUERY SELECT 0, NULL::uuid;
+    RETURN;
   END IF;
   v_cutoff := now() - make_interval(days => v_days);
   FOR v_candidate IN
-    SELECT b.account_id FROM loyalty_balances b
-     WHERE b.balance > 0 AND b.last_visit_at < v_cutoff
-     ORDER BY b.last_visit_at
+    SELECT b.account_id, b.balance > 0 AND b.last_visit_at < v_cutoff AS due
+      FROM loyalty_balances b
+     WHERE b.account_id > coalesce(p_after, '00000000-0000-0000-0000-000000000000'::uuid)
+     ORDER BY b.account_id
      LIMIT p_limit
   LOOP
-    PERFORM 1 FROM accounts a WHERE a.id = v_candidate FOR KEY SHARE;
+    v_last := v_candidate.account_id;
+    CONTINUE WHEN NOT v_candidate.due;
+    PERFORM 1 FROM accounts a WHERE a.id = v_candidate.account_id FOR KEY SHARE;
     CONTINUE WHEN NOT FOUND; -- deleted meanwhile, balance and all
-    SELECT l.o_balance, l.o_at INTO v_balance, v_at FROM guestcard_lock_balance(v_candidate) l;
+    SELECT l.o_balance, l.o_at INTO v_balance, v_at FROM guestcard_lock_balance(v_candidate.account_id) l;
     -- Re-checked under the lock: a bill (or another run of this step) may have come first.
-    IF v_balance > 0 AND (SELECT b.last_visit_at FROM loyalty_balances b WHERE b.account_id = v_candidate) < v_cutoff THEN
+    IF v_balance > 0
+       AND (SELECT b.last_visit_at FROM loyalty_balances b WHERE b.account_id = v_candidate.account_id) < v_cutoff THEN
       INSERT INTO loyalty_movements (account_id, kind, points, balance_after, reason, at)
-      VALUES (v_candidate, 'expire', -v_balance, 0, format('no visit for %s days', v_days), v_at);
-      UPDATE loyalty_balances b SET balance = 0, updated_at = v_at WHERE b.account_id = v_candidate;
+      VALUES (v_candidate.account_id, 'expire', -v_balance, 0, format('no visit for %s days', v_days), v_at);
+      UPDATE loyalty_balances b SET balance = 0, updated_at = v_at WHERE b.account_id = v_candidate.account_id;
       v_lapsed := v_lapsed + 1;
     END IF;
   END LOOP;
-  RETURN v_lapsed;
+  RETURN QUERY SELECT v_lapsed, v_last;
 END
 $$;
 --> statement-breakpoint
@@ -706,7 +730,6 @@ DECLARE
   v_card_id uuid;
   v_account_id uuid;
   v_expires_at timestamptz;
-  v_id_bytes bytea;
   v_public_id uuid;
   v_valid_until timestamptz;
   v_programme jsonb;
@@ -771,14 +794,8 @@ BEGIN
     RETURN;
   END IF;
 
-  -- The audit row of a success is the identification. Its public id is a UUID version 7: the read's
-  -- time in milliseconds, then 74 random bits — unguessable from any other, and time-ordered, so the
-  -- index on it grows at its right edge like the table instead of touching a random page per read.
-  v_id_bytes := uuid_send(gen_random_uuid());
-  v_id_bytes := overlay(v_id_bytes PLACING substring(int8send((extract(epoch FROM v_now) * 1000)::bigint) FROM 3)
-                        FROM 1 FOR 6);
-  v_id_bytes := set_byte(v_id_bytes, 6, (get_byte(v_id_bytes, 6) & 15) | 112);
-  v_public_id := encode(v_id_bytes, 'hex')::uuid;
+  -- The audit row of a success is the identification, under a time-ordered random id (UUID v7).
+  v_public_id := guestcard_uuid_v7(v_now);
   v_valid_until := v_now + make_interval(secs => p_identification_ttl_seconds);
   INSERT INTO card_identifications (terminal, outcome, card_id, account_id, at, public_id, valid_until)
   VALUES (p_terminal, 'identified', v_card_id, v_account_id, v_now, v_public_id, v_valid_until);
