@@ -72,6 +72,11 @@ const environmentSchema = z.object({
       }),
     )
     .optional(),
+  // Defaults of the loyalty programme's manager settings (the database value wins once saved).
+  LOYALTY_EARN_PERCENT: integerIn(0, 100).default(5),
+  LOYALTY_MAX_REDEEM_PERCENT: integerIn(0, 100).default(30),
+  LOYALTY_WELCOME_POINTS: integerIn(0, 1_000_000).default(0),
+  IDENTIFICATION_TTL_SECONDS: integerIn(1, 604_800).default(43_200),
   INIT_DATA_MAX_AGE_SECONDS: z.union([integerIn(60, 604800), z.literal("none")]).default(86400),
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error", "silent"], {
@@ -129,6 +134,10 @@ export interface Config {
   /** Default of the manager setting: the restaurant's name in the bot's texts. */
   restaurantName: string;
   posApiKeys: { name: string; secret: string }[];
+  /** Defaults of the loyalty programme until a manager saves their own (api/src/settings/settings.ts). */
+  loyalty: { earnPercent: number; maxRedeemPercent: number; welcomePoints: number };
+  /** How long a till may close a bill against an identification after the card was read. */
+  identificationTtlSeconds: number;
   /** undefined: the age check is off. */
   initDataMaxAgeSeconds: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -217,6 +226,12 @@ export function parseConfig(
     miniAppShortName: env.MINI_APP_SHORT_NAME,
     restaurantName: env.RESTAURANT_NAME,
     posApiKeys: env.POS_API_KEYS ?? [],
+    loyalty: {
+      earnPercent: env.LOYALTY_EARN_PERCENT,
+      maxRedeemPercent: env.LOYALTY_MAX_REDEEM_PERCENT,
+      welcomePoints: env.LOYALTY_WELCOME_POINTS,
+    },
+    identificationTtlSeconds: env.IDENTIFICATION_TTL_SECONDS,
     initDataMaxAgeSeconds:
       env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
     logLevel: env.LOG_LEVEL,

@@ -16,6 +16,7 @@ import { createLogger } from "./logger";
 import { createMetrics } from "./observability/metrics";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
+import { storeLoyaltyDefaults } from "./settings/settings";
 
 /** Composition root: the one place that reads the environment, opens ports and starts workers. */
 async function main() {
@@ -56,6 +57,8 @@ async function main() {
     process.exit(1);
   }
   await database.migrate();
+  // The LOYALTY_* defaults are read by the database functions that close bills (settings/settings.ts).
+  await storeLoyaltyDefaults(database.db, config.loyalty);
   if (demo) await seedDemo(database.db);
 
   // One set of metrics for the app (HTTP) and the bot (updates), served at /metrics.

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { fieldRule } from "./field-errors";
+import { identificationSchema, tillLoyaltySchema } from "./loyalty";
 
 /**
  * The virtual card's two identifiers, both digits only (till card fields often accept nothing else):
@@ -95,10 +96,15 @@ export const posIdentifyRequestSchema = z.object({
 });
 export type PosIdentifyRequest = z.infer<typeof posIdentifyRequestSchema>;
 
-/** What a till learns about a guest: enough to greet them and check the card, never the full phone. */
+/**
+ * What a till learns about a guest: enough to greet them and check the card, never the full phone;
+ * the identification it closes the bill with, and the guest's points.
+ */
 export const posIdentifyResponseSchema = z.object({
   account: z.object({ id: z.string(), displayName: z.string(), phoneMasked: z.string() }),
   card: z.object({ expiresAt: z.string() }),
+  identification: identificationSchema,
+  loyalty: tillLoyaltySchema,
 });
 export type PosIdentifyResponse = z.infer<typeof posIdentifyResponseSchema>;
 

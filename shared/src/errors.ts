@@ -20,6 +20,12 @@ export const errorStatus = {
   invalid_code: 422,
   too_many_requests: 429,
   too_many_attempts: 429,
+  // Points at the till (docs/api.md, POS API).
+  identification_not_found: 404,
+  purchase_not_found: 404,
+  insufficient_points: 409,
+  idempotency_key_reused: 409,
+  already_refunded: 409,
   internal_error: 500,
   unavailable: 503,
 } as const;
@@ -36,7 +42,7 @@ export const fieldErrorSchema = z.object({
 });
 
 /**
- * CONTRACT.md's envelope: `code`, `message` (English, for logs and integrators) and `fields`
+ * docs/api.md's envelope: `code`, `message` (English, for logs and integrators) and `fields`
  * (`{ field: "English message" }`) exactly as the contract fixes them, plus what people's screens
  * are built from: `params` of the error (e.g. `retryAfterSeconds` with every `Retry-After`, `reason`
  * of `invalid_code`) and `fieldErrors` (`{ field: { code, params? } }`, the same keys as `fields`).

@@ -7,7 +7,7 @@ function choices(options: string | number | undefined): string {
 }
 
 /**
- * The English sentence of each field error code: what the API puts in `error.fields` (CONTRACT.md)
+ * The English sentence of each field error code: what the API puts in `error.fields` (docs/api.md)
  * and in the CSV import's line messages, for logs and integrators. People read the web's catalogues.
  */
 const englishFieldMessages: Record<FieldErrorCode, (params: ErrorParams) => string> = {

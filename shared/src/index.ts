@@ -5,6 +5,7 @@ export * from "./field-error-messages";
 export * from "./field-errors";
 export * from "./guest-import";
 export * from "./language";
+export * from "./loyalty";
 export * from "./me";
 export * from "./my-data";
 export * from "./registration";

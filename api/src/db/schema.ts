@@ -108,7 +108,12 @@ export const cards = pgTable(
   ],
 );
 
-/** Every identification attempt at a till, successful or not; misses drive the per-terminal rate limit. */
+/**
+ * Every identification attempt at a till, successful or not; misses drive the per-terminal rate limit.
+ * A successful one is the identification a till closes bills against: `publicId` is what the till
+ * was told (random, so no till can guess another guest's identification by counting), valid until
+ * `validUntil` (IDENTIFICATION_TTL_SECONDS after the read), whatever happens to the card meanwhile.
+ */
 export const cardIdentifications = pgTable(
   "card_identifications",
   {
@@ -118,6 +123,8 @@ export const cardIdentifications = pgTable(
     cardId: uuid("card_id").references(() => cards.id, { onDelete: "set null" }),
     accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    publicId: uuid("public_id"),
+    validUntil: timestamp("valid_until", { withTimezone: true }),
   },
   (table) => [
     index("card_identifications_terminal_idx").on(table.terminal, table.at),
@@ -125,6 +132,9 @@ export const cardIdentifications = pgTable(
     index("card_identifications_misses_idx")
       .on(table.terminal, table.at)
       .where(sql`${table.outcome} in ('not_found', 'invalid_code')`),
+    uniqueIndex("card_identifications_public_id_idx")
+      .on(table.publicId)
+      .where(sql`${table.publicId} is not null`),
   ],
 );
 
@@ -275,3 +285,155 @@ export const settings = pgTable("settings", {
   value: jsonb("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Points (docs/decisions/015-points-ledger.md). Money is bigint minor units, points are bigint whole
+// points, both read as JS numbers: every value stays far below 2^53 (purchaseTotalMax in shared/).
+
+export const pointMovementKinds = [
+  "earn",
+  "redeem",
+  "refund",
+  "welcome",
+  "birthday",
+  "adjust",
+  "expire",
+] as const;
+
+/**
+ * A guest's balance, kept equal to the sum of their movements: every movement is written with the
+ * update of this row, in one transaction, under this row's lock. Purchases lock it first, so two
+ * bills against one balance are decided one after the other and never spend the same points.
+ * `lastVisitAt`: the last bill, or when the balance began; points lapse counting from it.
+ * `updatedAt`: the time of the guest's latest movement (movement times never go back, see migration 0006).
+ */
+export const loyaltyBalances = pgTable(
+  "loyalty_balances",
+  {
+    accountId: uuid("account_id")
+      .primaryKey()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    balance: bigint("balance", { mode: "number" }).notNull().default(0),
+    /**
+     * Money paid per calendar month (UTC), for the tier: month numbers (months since January 2000) and
+     * the amounts paid on bills of that month not refunded, kept for the last 13 months only. A tier
+     * is then read from this row alone, never from the bills (docs/decisions/015-points-ledger.md).
+     */
+    spentMonths: integer("spent_months").array().notNull().default(sql`'{}'`),
+    spentAmounts: bigint("spent_amounts", { mode: "number" }).array().notNull().default(sql`'{}'`),
+    lastVisitAt: timestamp("last_visit_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // No index but the key: every bill updates this row, and an index on a column it changes
+  // (last_visit_at) would cost an index entry per bill. The daily lapse step walks the key instead.
+);
+
+/**
+ * A bill closed at a till against an identification. `earnPercent` and `maxRedeemPercent` are the
+ * programme's as they were for this bill: a later change never alters it, and a refund undoes
+ * exactly what it did. The guest's account is set null if they delete their data: the bill stays
+ * the restaurant's record.
+ */
+export const loyaltyPurchases = pgTable(
+  "loyalty_purchases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    // No foreign key here, on movements' `purchaseId` or on the keys' `purchaseId`: each is written in
+    // the same database call that read or wrote the row it names, and those rows are never deleted;
+    // a key check would cost a locked lookup on every bill (docs/decisions/015-points-ledger.md).
+    identificationId: bigint("identification_id", { mode: "number" }).notNull(),
+    terminal: text("terminal").notNull(),
+    checkId: text("check_id").notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    redeemed: bigint("redeemed", { mode: "number" }).notNull(),
+    paid: bigint("paid", { mode: "number" }).notNull(),
+    earned: bigint("earned", { mode: "number" }).notNull(),
+    tierName: text("tier_name").notNull(),
+    earnPercent: integer("earn_percent").notNull(),
+    maxRedeemPercent: integer("max_redeem_percent").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+    refundTerminal: text("refund_terminal"),
+  },
+  (table) => [
+    index("loyalty_purchases_account_idx").on(table.accountId, table.at),
+    index("loyalty_purchases_terminal_idx").on(table.terminal, table.at),
+    // Bills are appended in time order: a BRIN index serves the managers' figures by period at almost
+    // no cost per insert. Likewise for movements.
+    index("loyalty_purchases_at_idx").using("brin", table.at),
+    check("loyalty_purchases_total", sql`${table.total} > 0`),
+    check("loyalty_purchases_redeemed", sql`${table.redeemed} >= 0`),
+    check(
+      "loyalty_purchases_paid",
+      sql`${table.paid} = ${table.total} - ${table.redeemed} * 100 and ${table.paid} >= 0`,
+    ),
+    check("loyalty_purchases_earned", sql`${table.earned} >= 0`),
+    check(
+      "loyalty_purchases_percents",
+      sql`${table.earnPercent} between 0 and 100 and ${table.maxRedeemPercent} between 0 and 100`,
+    ),
+  ],
+);
+
+/**
+ * The ledger: every change of a guest's points is a row, never updated or deleted. `points` is
+ * signed; `balanceAfter` is the balance right after it (the history's running balance). Its cause:
+ * a bill (`purchaseId` and `terminal`: earn, redeem, refund), a manager (`managerTelegramId` and
+ * `reason`: adjust), or the programme (welcome, birthday, expire). `occasion` makes a credit
+ * once-only: "welcome" once per account, a birthday once per account and year — a unique index
+ * decides, so a step that runs twice (or in two processes at once) credits once.
+ * Times are whole milliseconds, so a page boundary given back as an ISO string is exact.
+ */
+export const loyaltyMovements = pgTable(
+  "loyalty_movements",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: pointMovementKinds }).notNull(),
+    points: bigint("points", { mode: "number" }).notNull(),
+    balanceAfter: bigint("balance_after", { mode: "number" }).notNull(),
+    purchaseId: uuid("purchase_id"),
+    terminal: text("terminal"),
+    managerTelegramId: telegramId("manager_telegram_id"),
+    reason: text("reason"),
+    occasion: text("occasion"),
+    at: timestamp("at", { withTimezone: true }).notNull().default(sql`date_trunc('milliseconds', now())`),
+  },
+  (table) => [
+    index("loyalty_movements_history_idx").on(table.accountId, table.at, table.id),
+    uniqueIndex("loyalty_movements_once_idx")
+      .on(table.accountId, table.kind, table.occasion)
+      .where(sql`${table.occasion} is not null`),
+    index("loyalty_movements_at_idx").using("brin", table.at),
+    // A refund of a bill that earned as much as it redeemed changes nothing, but is still a row.
+    check("loyalty_movements_points", sql`${table.points} <> 0 or ${table.kind} = 'refund'`),
+    check(
+      "loyalty_movements_cause",
+      sql`(${table.kind} in ('earn', 'redeem', 'refund')) = (${table.purchaseId} is not null and ${table.terminal} is not null)
+        and (${table.kind} <> 'adjust' or (${table.managerTelegramId} is not null and ${table.reason} is not null))`,
+    ),
+  ],
+);
+
+/**
+ * `Idempotency-Key`s of till requests, per terminal: the key is inserted first, in the transaction
+ * that does the work, so a concurrent request with the same key waits on the unique index until the
+ * first commits and then finds its answer. `fingerprint` is a digest of the request as validated;
+ * `status` and `body` the exact answer given (set before the transaction commits, so no other
+ * session ever sees them empty), replayed byte for byte.
+ */
+export const posIdempotencyKeys = pgTable(
+  "pos_idempotency_keys",
+  {
+    terminal: text("terminal").notNull(),
+    key: text("key").notNull(),
+    operation: text("operation", { enum: ["purchase", "refund"] }).notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    body: text("body"),
+    purchaseId: uuid("purchase_id"),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.terminal, table.key] })],
+);

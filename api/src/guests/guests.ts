@@ -2,6 +2,7 @@ import type { Account, GuestStatus, TelegramUser } from "@guestcard/shared";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accounts, telegramUsers } from "../db/schema";
+import { creditWelcomePoints } from "../loyalty/programme-points";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -47,13 +48,16 @@ export async function resolveGuest(db: Database, telegramUserId: number): Promis
   return { status: "phone_conflict", phone: row.phone, account: null };
 }
 
-/** Links the account to the Telegram user unless another Telegram user holds it; true when linked. */
+/**
+ * Links the account to the Telegram user unless another Telegram user holds it; true when linked.
+ * A known (imported) guest joins the points programme here: the welcome points come with the link.
+ */
 export async function linkAccount(db: Database, telegramUserId: number, accountId: string): Promise<boolean> {
   try {
     // In a savepoint of its own: inside a caller's transaction (a bot update's), a unique violation
     // would otherwise abort the whole transaction, not just this statement.
-    const linked = await db.transaction((savepoint) =>
-      savepoint
+    return await db.transaction(async (savepoint) => {
+      const linked = await savepoint
         .update(telegramUsers)
         .set({ accountId, updatedAt: sql`now()` })
         .where(
@@ -63,9 +67,10 @@ export async function linkAccount(db: Database, telegramUserId: number, accountI
             sql`not exists (select 1 from ${telegramUsers} other where other.account_id = ${accountId} and other.id <> ${telegramUserId})`,
           ),
         )
-        .returning({ id: telegramUsers.id }),
-    );
-    return linked.length === 1;
+        .returning({ id: telegramUsers.id });
+      if (linked.length === 1) await creditWelcomePoints(savepoint, accountId);
+      return linked.length === 1;
+    });
   } catch (error) {
     // Two users racing for the same account: the unique index lets one win; the other is a conflict.
     if (isUniqueViolation(error)) return false;

@@ -45,6 +45,8 @@ describe("POST /api/pos/identify", () => {
           phoneMasked: "+7 *** ***-00-01",
         },
         card: { expiresAt: card.expiresAt },
+        identification: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), validUntil: expect.any(String) },
+        loyalty: { balance: 0, tier: "Standard", earnPercent: 5, maxRedeemPercent: 30 },
       });
     }
   });

@@ -207,7 +207,7 @@ describe("what a till learns", () => {
       expect(text).not.toContain(String(guestOne!.user.id));
       expect(text).not.toContain(card.code);
       expect(text).not.toMatch(new RegExp(`"${card.pin}"`));
-      expect(Object.keys(JSON.parse(text)).sort()).toEqual(["account", "card"]);
+      expect(Object.keys(JSON.parse(text)).sort()).toEqual(["account", "card", "identification", "loyalty"]);
     }
   });
 });

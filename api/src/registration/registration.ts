@@ -11,6 +11,7 @@ import type { Database } from "../db/client";
 import { accounts, consents, telegramUsers } from "../db/schema";
 import { ApiError } from "../errors";
 import { isUniqueViolation, linkAccount, rememberTelegramUser, toAccountDto } from "../guests/guests";
+import { creditWelcomePoints } from "../loyalty/programme-points";
 import { recordSourceEvent } from "../sources/attribution";
 
 /**
@@ -83,6 +84,7 @@ export async function registerGuest(
       ]);
 
       await recordSourceEvent(tx, user.id, "registered");
+      await creditWelcomePoints(tx, account.id);
       return { created: toAccountDto(account) };
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import { Api } from "grammy";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
+import { pointsMessageHandlers } from "../loyalty/points-message";
 import { createOutboxWorker, retryRefusedJobsNow } from "../outbox/outbox-worker";
 import { reviewDeliveryHandlers } from "./delivery-handlers";
 import { countUndeliveredReviews } from "./reviews";
@@ -28,13 +29,17 @@ export function createReviewDelivery(deps: { config: Config; db: Database; logge
   const worker = createOutboxWorker({
     db,
     logger,
-    handlers: reviewDeliveryHandlers({
-      db,
-      api,
-      pacing: config.delivery.groupPacing,
-      managerChatId: config.managerChatId,
-      settingsDefaults: config,
-    }),
+    handlers: {
+      ...reviewDeliveryHandlers({
+        db,
+        api,
+        pacing: config.delivery.groupPacing,
+        managerChatId: config.managerChatId,
+        settingsDefaults: config,
+      }),
+      // The guests' messages about their points ride the same durable delivery (docs/api.md, Guarantees).
+      ...pointsMessageHandlers({ db, api, pacing: config.delivery.groupPacing }),
+    },
     timing: {
       pollIntervalMs: config.delivery.pollIntervalMs,
       leaseMs: config.delivery.leaseMs,
