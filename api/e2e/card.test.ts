@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  animationsFinished,
+  decodeQr,
+  launchChromium,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder("card");
 const posKey = "secret-of-the-e2e-till";
@@ -138,7 +144,7 @@ describe("the virtual card in a real browser (e2e)", () => {
     await page.locator("[data-card-state=expired]").waitFor({ timeout: (cardTtlSeconds + 5) * 1000 });
     await expect(page.locator("[data-countdown]").textContent()).resolves.toBe("0:00");
     await expect(page.getByText("Истёк").first().isVisible()).resolves.toBe(true);
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     await page.screenshot({ path: join(screenshotDir, "card-expired.png") });
 
     const dead = await identify(decodedCode);

@@ -13,7 +13,13 @@ import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
-import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  animationsFinished,
+  launchChromium,
+  openPhonePage,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -93,8 +99,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
   }
 
   async function screenshot(page: Page, theme: ThemeName, name: string) {
-    // Let the screen's entrance animation finish so the picture is what a guest sees.
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
   }
 

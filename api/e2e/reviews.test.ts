@@ -9,7 +9,13 @@ import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  animationsFinished,
+  launchChromium,
+  openPhonePage,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -59,8 +65,7 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
   const openPhone = (theme: ThemeName) => openPhonePage(browser, theme, { timeoutMs: 15_000 });
 
   async function screenshot(page: Page, theme: ThemeName, name: string) {
-    // Let the entrance animation finish so the picture is what a guest sees.
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
   }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { startServer } from "../../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../../test/telegram-updates";
@@ -66,7 +66,7 @@ describe("the real server process with a bot", () => {
         );
         expect((await post(contactUpdate(eva, "+79217654321"))).status).toBe(200);
         expect(fake.messagesTo(eva.id)).toHaveLength(1);
-        await fake.waitFor(() => server.output().includes("update failed"), 5000);
+        await vi.waitFor(() => expect(server.output()).toContain("update failed"), { timeout: 10_000 });
 
         const output = server.output();
         expect(output).not.toContain("7654321");

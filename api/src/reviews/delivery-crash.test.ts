@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type BotApiGate, startBotApiGate } from "../../test/bot-api-gate";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import {
@@ -74,14 +74,14 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
   async function restartAndDeliverEverything() {
     const second = await startReviewServer(environment);
     servers.push(second);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const states = (await Promise.all(guests.map((user) => deliveredStates(second, user)))).flat();
-      if (states.length === guests.length * reviewsPerGuest && states.every(Boolean)) break;
-      if (Date.now() > deadline)
-        throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        const states = (await Promise.all(guests.map((user) => deliveredStates(second, user)))).flat();
+        if (states.length !== guests.length * reviewsPerGuest || !states.every(Boolean))
+          throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
+      },
+      { timeout: 30_000, interval: 50 },
+    );
     // A graceful stop still exits 0, and nothing private reached the log.
     expect(await second.stop("SIGTERM")).toBe(0);
     expect(second.output()).not.toMatch(/\+7921000000\d/);
