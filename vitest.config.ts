@@ -89,8 +89,10 @@ export default defineConfig({
           include: filesByTier.e2e,
           setupFiles: ["api/test/setup.ts"],
           globalSetup: ["api/test/global-setup.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Real processes start here (tsx, PGlite, Chromium): on a busy two-core machine that takes
+          // a while. A test that works finishes long before; the limits only bound a stuck one.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

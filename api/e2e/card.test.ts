@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
 import {
   animationsFinished,
   decodeQr,
@@ -39,7 +39,7 @@ declare const Image: new () => { src: string; decode(): Promise<void> };
 declare const XMLSerializer: new () => { serializeToString(node: unknown): string };
 
 describe("the virtual card in a real browser (e2e)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-card-e2e-"));
+  const dataDir = migratedDataDir("guestcard-card-e2e-");
   const shots = mkdtempSync(join(tmpdir(), "guestcard-card-shots-"));
   let server: ServerProcess;
   let browser: Browser;
@@ -324,7 +324,7 @@ describe("the virtual card in a real browser (e2e)", () => {
   });
 
   it("in a trial with no POS_API_KEYS, the demo launcher's cashier link brings a working till key", async () => {
-    const trialDir = mkdtempSync(join(tmpdir(), "guestcard-card-trial-"));
+    const trialDir = migratedDataDir("guestcard-card-trial-");
     const trial = await startServer({ DATA_DIR: trialDir });
     try {
       const launcher = await (await fetch(`${trial.url}/demo`)).text();

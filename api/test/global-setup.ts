@@ -1,7 +1,8 @@
 // Vitest's global set-up: runs once per `vitest run`, in the main process, before any test file.
 // It builds the migrated database once, and every test database is a copy of it (api/test/test-database.ts):
 // - PGlite: the migrated data directory as a tarball in a temporary folder (a copy loads in a fraction
-//   of the time creating and migrating takes);
+//   of the time creating and migrating takes). Server processes get it in their DATA_DIR too
+//   (api/test/server-process.ts), on either run: they use the embedded database unless told otherwise.
 // - PostgreSQL (TEST_DATABASE_URL set): a template database, copied with `create database … template`.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,32 +12,22 @@ import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { connectPglite, connectPostgres } from "../src/db/client";
-
-export type MigratedDatabase =
-  | { kind: "pglite"; dataDirTarball: string }
-  /** Copies are named `copyPrefix` + a suffix, so the teardown finds every one of this run. */
-  | { kind: "postgresql"; template: string; copyPrefix: string };
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    migratedDatabase: MigratedDatabase;
-  }
-}
+import type { MigratedDatabases } from "./migrated-databases";
 
 /**
  * Several projects (db, e2e) name this file; the tests of one run must share one migrated database.
  * Vitest loads the file once per project, so the build is kept on globalThis, not in a module variable.
  */
 const shared = globalThis as typeof globalThis & {
-  guestcardMigratedDatabase?: Promise<{ database: MigratedDatabase; remove(): Promise<void> }>;
+  guestcardMigratedDatabase?: Promise<{ databases: MigratedDatabases; remove(): Promise<void> }>;
   guestcardMigratedDatabaseUsers?: number;
 };
 
 export default async function setup(project: TestProject) {
   shared.guestcardMigratedDatabase ??= buildMigratedDatabase(process.env.TEST_DATABASE_URL);
   shared.guestcardMigratedDatabaseUsers = (shared.guestcardMigratedDatabaseUsers ?? 0) + 1;
-  const { database, remove } = await shared.guestcardMigratedDatabase;
-  project.provide("migratedDatabase", database);
+  const { databases, remove } = await shared.guestcardMigratedDatabase;
+  project.provide("migratedDatabases", databases);
   return async () => {
     shared.guestcardMigratedDatabaseUsers = (shared.guestcardMigratedDatabaseUsers ?? 1) - 1;
     if (shared.guestcardMigratedDatabaseUsers === 0) {
@@ -47,7 +38,16 @@ export default async function setup(project: TestProject) {
 }
 
 async function buildMigratedDatabase(serverUrl: string | undefined) {
-  return serverUrl ? buildTemplateDatabase(serverUrl) : buildPgliteTarball();
+  const [pglite, template] = await Promise.all([
+    buildPgliteTarball(),
+    serverUrl ? buildTemplateDatabase(serverUrl) : undefined,
+  ]);
+  return {
+    databases: { pgliteTarball: pglite.tarball, postgres: template?.database },
+    remove: async () => {
+      await Promise.all([pglite.remove(), template?.remove()]);
+    },
+  };
 }
 
 async function buildPgliteTarball() {
@@ -58,10 +58,10 @@ async function buildPgliteTarball() {
   // one empty WAL segment).
   const tarball = await client.dumpDataDir("none");
   await client.close();
-  const dataDirTarball = join(folder, "migrated.tar");
-  writeFileSync(dataDirTarball, Buffer.from(await tarball.arrayBuffer()));
+  const file = join(folder, "migrated.tar");
+  writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
   return {
-    database: { kind: "pglite", dataDirTarball } as const,
+    tarball: file,
     remove: async () => rmSync(folder, { recursive: true, force: true }),
   };
 }
@@ -85,7 +85,7 @@ async function buildTemplateDatabase(serverUrl: string) {
   // A template must have no sessions while it is copied: refuse any, so a stray one cannot break a copy.
   await admin.unsafe(`alter database ${template} with is_template true allow_connections false`);
   return {
-    database: { kind: "postgresql", template, copyPrefix } as const,
+    database: { template, copyPrefix },
     remove: async () => {
       const copies = await admin<Array<{ datname: string }>>`
         select datname from pg_database where starts_with(datname, ${copyPrefix})`;

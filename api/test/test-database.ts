@@ -3,7 +3,6 @@ import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
 import postgres from "postgres";
-import { inject } from "vitest";
 import {
   connectPglite,
   connectPostgres,
@@ -11,7 +10,7 @@ import {
   type DatabaseConnection,
   selectRows,
 } from "../src/db/client";
-import type { MigratedDatabase } from "./global-setup";
+import { type MigratedDatabases, migratedDatabases } from "./migrated-databases";
 
 /**
  * A fresh database built from the real migrations, for one test or one file: PGlite by default; real
@@ -25,13 +24,8 @@ import type { MigratedDatabase } from "./global-setup";
  * the test holds: later queries through it fail, as they would on a closed database.
  */
 export async function createTestDatabase(): Promise<DatabaseConnection> {
-  const migrated = inject("migratedDatabase");
-  if (!migrated) {
-    throw new Error(
-      "No migrated database: run the tests through vitest.config.ts, whose global set-up builds it",
-    );
-  }
-  return migrated.kind === "pglite" ? leasePglite(migrated) : leasePostgres(migrated);
+  const migrated = migratedDatabases();
+  return process.env.TEST_DATABASE_URL ? leasePostgres(migrated) : leasePglite(migrated);
 }
 
 export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
@@ -41,12 +35,10 @@ export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "
 const idlePglites: PGlite[] = [];
 let migratedDataDir: Promise<Blob> | undefined;
 
-async function leasePglite(
-  migrated: Extract<MigratedDatabase, { kind: "pglite" }>,
-): Promise<DatabaseConnection> {
+async function leasePglite(migrated: MigratedDatabases): Promise<DatabaseConnection> {
   let client = idlePglites.pop();
   if (!client) {
-    migratedDataDir ??= readFile(migrated.dataDirTarball).then((bytes) => new Blob([bytes]));
+    migratedDataDir ??= readFile(migrated.pgliteTarball).then((bytes) => new Blob([bytes]));
     client = await PGlite.create({ loadDataDir: await migratedDataDir });
     const fresh = client;
     migratedState ??= recordMigratedState(connectPglite(fresh).db);
@@ -97,17 +89,17 @@ interface PostgresCopy {
 
 const idlePostgres: PostgresCopy[] = [];
 
-async function leasePostgres(
-  migrated: Extract<MigratedDatabase, { kind: "postgresql" }>,
-): Promise<DatabaseConnection> {
+async function leasePostgres(migrated: MigratedDatabases): Promise<DatabaseConnection> {
+  const template = migrated.postgres;
+  if (!template) throw new Error("TEST_DATABASE_URL is set, but the global set-up built no template");
   let copy = idlePostgres.pop();
   if (!copy) {
     // The run's prefix lets the global teardown drop every copy, however a test file ended.
-    const name = `${migrated.copyPrefix}${randomBytes(4).toString("hex")}`;
+    const name = `${template.copyPrefix}${randomBytes(4).toString("hex")}`;
     const serverUrl = process.env.TEST_DATABASE_URL ?? "";
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     try {
-      await admin.unsafe(`create database ${name} template ${migrated.template}`);
+      await admin.unsafe(`create database ${name} template ${template.template}`);
     } finally {
       await admin.end();
     }

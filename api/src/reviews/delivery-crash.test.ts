@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type BotApiGate, startBotApiGate } from "../../test/bot-api-gate";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
@@ -13,7 +11,7 @@ import {
   shareGuestPhone,
   startReviewServer,
 } from "../../test/review-server-kit";
-import type { ServerProcess } from "../../test/server-process";
+import { migratedDataDir, type ServerProcess } from "../../test/server-process";
 import { telegramUser } from "../../test/telegram-updates";
 
 // The database the server processes use: a database of their own on TEST_DATABASE_URL's server when
@@ -40,7 +38,7 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
       environment = reviewServerEnvironment(gate.apiRoot, { url: database.url });
       cleanUp = database.drop;
     } else {
-      const dataDir = mkdtempSync(join(tmpdir(), "guestcard-crash-"));
+      const dataDir = migratedDataDir("guestcard-crash-");
       environment = reviewServerEnvironment(gate.apiRoot, { dataDir });
       cleanUp = async () => rmSync(dataDir, { recursive: true, force: true });
     }
