@@ -1,20 +1,22 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 // Three tiers, each runnable alone (`pnpm test:unit`, `pnpm test:db`, `pnpm test:e2e`, or
 // `vitest run --project db`); `pnpm test` runs all three. A file's tier follows from what it does,
 // read from what it imports, so a new file lands in the right tier without editing this config:
-// - e2e: starts processes or a browser (a folder of its own, api/e2e/, or the helpers that do it);
-// - db: a real database or a socket in this process (app.request, the fake Bot API);
+// - e2e: starts processes or a browser (everything in api/e2e/, and files using the helpers that do);
+// - db: a real database, or a socket, in the test's own process (app.request, the fake Bot API);
 // - unit: none of that — pure functions and their property tests.
+// README.md, "Tests", has the figures behind the settings below.
 
-const root = fileURLToPath(new URL(".", import.meta.url));
-const testFolders = ["api", "shared", "web"];
+const tiers = ["e2e", "db", "unit"] as const;
+type Tier = (typeof tiers)[number];
 
-/** Import specifiers (or their endings, for our own helpers) that put a file in a tier. */
-const tierMarkers = {
+/** Import specifiers (or, for our own helpers, how they end) that put a file in a tier. */
+const tierMarkers: Record<Exclude<Tier, "unit">, string[]> = {
   e2e: ["/server-process", "/review-server-kit", "/browser-kit", "node:child_process", "@playwright/test"],
   db: [
     "/test-database",
@@ -27,9 +29,9 @@ const tierMarkers = {
     "node:http",
     "node:net",
   ],
-} as const;
+};
 
-type Tier = "unit" | "db" | "e2e";
+const root = fileURLToPath(new URL(".", import.meta.url));
 
 function testFiles(folder: string): string[] {
   return readdirSync(join(root, folder), { withFileTypes: true }).flatMap((entry) => {
@@ -43,24 +45,38 @@ function testFiles(folder: string): string[] {
 function tierOf(file: string): Tier {
   if (file.startsWith(join("api", "e2e"))) return "e2e";
   const source = readFileSync(join(root, file), "utf8");
-  const imports = [...source.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((match) => match[1]);
-  const imported = (markers: readonly string[]) =>
+  const imports = [...source.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map(
+    (match) => match[1] ?? "",
+  );
+  const uses = (markers: string[]) =>
     imports.some((specifier) =>
-      markers.some((marker) => (marker.startsWith("/") ? specifier?.endsWith(marker) : specifier === marker)),
+      markers.some((marker) => (marker.startsWith("/") ? specifier.endsWith(marker) : specifier === marker)),
     );
-  if (imported(tierMarkers.e2e)) return "e2e";
-  if (imported(tierMarkers.db)) return "db";
+  if (uses(tierMarkers.e2e)) return "e2e";
+  if (uses(tierMarkers.db)) return "db";
   return "unit";
 }
 
-const filesByTier: Record<Tier, string[]> = { unit: [], db: [], e2e: [] };
-for (const file of testFolders.flatMap(testFiles))
-  filesByTier[tierOf(file)].push(relative(root, join(root, file)));
+const filesByTier: Record<Tier, string[]> = { e2e: [], db: [], unit: [] };
+for (const file of ["api", "shared", "web"].flatMap(testFiles)) filesByTier[tierOf(file)].push(file);
+
+/**
+ * The e2e files first: they are the longest, and much of their time is spent waiting for servers and
+ * the browser, which the other tiers' files fill. Within a tier, vitest's own order (slowest first).
+ */
+class TierSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const rank = (file: TestSpecification) => tiers.indexOf(file.project.name as Tier);
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
-    // Two cores: more workers only fight over them (PGlite and Chromium are CPU-bound).
+    // Two cores: more workers only fight over them (PGlite, servers and Chromium are CPU-bound).
     maxWorkers: 2,
+    sequence: { sequencer: TierSequencer },
+    testTimeout: 30_000,
     projects: [
       {
         extends: true,
@@ -68,7 +84,8 @@ export default defineConfig({
           name: "unit",
           include: filesByTier.unit,
           setupFiles: ["api/test/setup.ts"],
-          testTimeout: 30_000,
+          // Pure code: files share a worker and its loaded modules instead of starting a fresh one each.
+          isolate: false,
         },
       },
       {
@@ -78,7 +95,10 @@ export default defineConfig({
           include: filesByTier.db,
           setupFiles: ["api/test/setup.ts"],
           globalSetup: ["api/test/global-setup.ts"],
-          testTimeout: 30_000,
+          // Files share a worker: the app's modules, PGlite's compiled WebAssembly and the test databases
+          // (emptied between tests, api/test/test-database.ts) stay loaded. A third of the CPU time of
+          // a worker per file. Nothing of one file's survives into the next but those databases.
+          isolate: false,
           hookTimeout: 60_000,
         },
       },
