@@ -109,6 +109,8 @@ export default defineConfig({
           include: filesByTier.e2e,
           setupFiles: ["api/test/setup.ts"],
           globalSetup: ["api/test/global-setup.ts"],
+          // Files share a worker too: the time goes to the processes they start, not to loading them.
+          isolate: false,
           // Real processes start here (tsx, PGlite, Chromium): on a busy two-core machine that takes
           // a while. A test that works finishes long before; the limits only bound a stuck one.
           testTimeout: 120_000,

@@ -168,19 +168,18 @@ describe("the virtual card in a real browser (e2e)", () => {
     expect(live.status).toBe(200);
     const reopened = await phone.newPage();
     const reopenedProblems = watch(reopened);
-    // A slow network at the till: /api/me takes 4 seconds.
+    // A slow network at the till: /api/me answers only once the card is on the screen, so a card
+    // shown at all was shown before the server answered (however long a busy machine takes to paint).
     let releaseMe = () => {};
     const meHeld = new Promise<void>((resolve) => {
       releaseMe = resolve;
     });
     await reopened.route("**/api/me", async (route) => {
-      await Promise.race([meHeld, new Promise((resolve) => setTimeout(resolve, 4000))]);
+      await meHeld;
       await route.continue();
     });
-    const started = Date.now();
     await reopened.goto(`${server.url}/${launchFragment(initData)}`);
-    await reopened.locator("[data-card-state=live]").waitFor({ timeout: 3000 });
-    expect(Date.now() - started, "shown before /api/me answered").toBeLessThan(4000);
+    await reopened.locator("[data-card-state=live]").waitFor({ timeout: 20_000 });
     await expect(reopened.locator("[data-pin]").getAttribute("data-pin")).resolves.toBe(live.body.pin);
     releaseMe();
     // Then the app is ready, on the card screen, and Back leads home.
