@@ -30,6 +30,18 @@ export async function createTestDatabase(): Promise<DatabaseConnection> {
 
 export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
 
+/**
+ * Test databases open right now, on globalThis so that api/test/setup.ts can fail a file that leaves
+ * one open without loading this module (files share their worker: a leak would outlive its file).
+ */
+const openDatabases = globalThis as typeof globalThis & { guestcardOpenTestDatabases?: number };
+const opened = () => {
+  openDatabases.guestcardOpenTestDatabases = (openDatabases.guestcardOpenTestDatabases ?? 0) + 1;
+};
+const closed = () => {
+  openDatabases.guestcardOpenTestDatabases = Math.max(0, (openDatabases.guestcardOpenTestDatabases ?? 1) - 1);
+};
+
 // ---- PGlite: copies of the migrated data directory, in memory ----
 
 const idlePglites: PGlite[] = [];
@@ -47,11 +59,13 @@ async function leasePglite(migrated: MigratedDatabases): Promise<DatabaseConnect
   const owned = client;
   const lease = revocable(owned);
   const connection = connectPglite(lease.client);
+  opened();
   return {
     ...connection,
     close: async () => {
       if (lease.revoked()) return;
       lease.revoke();
+      closed();
       if (await resetToMigrated(connectPglite(owned).db)) idlePglites.push(owned);
       else await owned.close();
     },
@@ -111,12 +125,14 @@ async function leasePostgres(migrated: MigratedDatabases): Promise<DatabaseConne
   }
   const owned = copy;
   const connection = connectPostgres(owned.url, { max: 5 });
-  let closed = false;
+  let isClosed = false;
+  opened();
   return {
     ...connection,
     close: async () => {
-      if (closed) return;
-      closed = true;
+      if (isClosed) return;
+      isClosed = true;
+      closed();
       await connection.close();
       if (await resetToMigrated(owned.maintenance.db)) idlePostgres.push(owned);
       else await owned.maintenance.close();
