@@ -1,13 +1,13 @@
 // Vitest's global set-up: runs once per `vitest run`, in the main process, before any test file.
 // It builds the migrated database once, and every test database is a copy of it (api/test/test-database.ts):
-// - PGlite: the migrated data directory as a tarball in a temporary folder (a copy loads in a fraction
+// - PGlite: the migrated data directory as a tarball, kept between runs (a copy loads in a fraction
 //   of the time creating and migrating takes). Server processes get it in their DATA_DIR too
 //   (api/test/server-process.ts), on either run: they use the embedded database unless told otherwise.
 // - PostgreSQL (TEST_DATABASE_URL set): a template database, copied with `create database … template`.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
@@ -50,20 +50,51 @@ async function buildMigratedDatabase(serverUrl: string | undefined) {
   };
 }
 
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const migrationsFolder = join(repositoryRoot, "api", "src", "db", "migrations");
+
+/**
+ * What the tarball depends on: the migrations, and the locked versions of PGlite (which writes the
+ * data directory) and drizzle (which keeps the migrations' bookkeeping).
+ */
+function migratedDatabaseKey(): string {
+  const hash = createHash("sha256");
+  const files = readdirSync(migrationsFolder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of [join(repositoryRoot, "pnpm-lock.yaml"), ...files]) {
+    hash.update(relative(repositoryRoot, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Kept between runs under node_modules/.cache (as vitest keeps its own), named by what it was built
+ * from: a run with no new migration skips initdb and the migrations. A fresh clone builds it.
+ */
 async function buildPgliteTarball() {
-  const folder = mkdtempSync(join(tmpdir(), "guestcard-test-db-"));
-  const client = await PGlite.create();
-  await connectPglite(client).migrate();
-  // Uncompressed: loading skips the gunzip, and the file stays in the page cache (~40 MB, most of it
-  // one empty WAL segment).
-  const tarball = await client.dumpDataDir("none");
-  await client.close();
-  const file = join(folder, "migrated.tar");
-  writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
-  return {
-    tarball: file,
-    remove: async () => rmSync(folder, { recursive: true, force: true }),
-  };
+  const folder = join(repositoryRoot, "node_modules", ".cache", "guestcard-tests");
+  const name = `migrated-pglite-${migratedDatabaseKey()}.tar`;
+  const file = join(folder, name);
+  if (!existsSync(file)) {
+    mkdirSync(folder, { recursive: true });
+    const client = await PGlite.create();
+    await connectPglite(client).migrate();
+    // Uncompressed: loading skips the gunzip, and the file stays in the page cache (~40 MB, most of
+    // it one empty WAL segment).
+    const tarball = await client.dumpDataDir("none");
+    await client.close();
+    // Written aside and renamed: a run started meanwhile never reads half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
+    renameSync(partial, file);
+    for (const stale of readdirSync(folder)) {
+      if (stale !== name && stale.startsWith("migrated-pglite-"))
+        rmSync(join(folder, stale), { force: true });
+    }
+  }
+  return { tarball: file, remove: async () => {} };
 }
 
 async function buildTemplateDatabase(serverUrl: string) {
