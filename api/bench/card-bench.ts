@@ -27,7 +27,7 @@ import postgres from "postgres";
 import { connectPostgres, type DatabaseConnection, openDatabase } from "../src/db/client";
 import { accounts, cards, telegramUsers } from "../src/db/schema";
 import { signInitData } from "../src/demo/launch-url";
-import { freePort } from "../test/server-process";
+import { freePort } from "../test/free-port";
 
 const { values: options } = parseArgs({
   options: {

@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import type { Browser } from "@playwright/test";
 import { launchChromium } from "../e2e/browser-kit";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
-import { freePort } from "../test/server-process";
+import { freePort } from "../test/free-port";
 
 const { values: options } = parseArgs({
   options: {

@@ -26,7 +26,7 @@ import postgres from "postgres";
 import { signInitData } from "../src/demo/launch-url";
 import { secretHeader } from "../src/telegram/webhook";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
-import { freePort } from "../test/server-process";
+import { freePort } from "../test/free-port";
 import { contactUpdate, startUpdate, type TestTelegramUser } from "../test/telegram-updates";
 
 const setting = (name: string, fallback: number) => {

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type LaunchOptions } from "@playwright/test";
+import { type Browser, chromium, type LaunchOptions, type Page } from "@playwright/test";
 
 /** What every browser test shares: Debian's Chromium, the built Mini App, screenshots, a QR decoder. */
 
@@ -76,4 +76,17 @@ export async function openPhonePage(
     if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
   });
   return { context, page, problems };
+}
+
+/**
+ * Resolves when the page's running animations and transitions have finished (a screen's entrance, a
+ * countdown's tick), so a screenshot shows what a guest sees. Endless ones (a spinner) are left alone.
+ */
+export async function animationsFinished(page: Page): Promise<void> {
+  // A string: the API's tsconfig has no DOM types, and this runs in the page.
+  await page.evaluate(`Promise.all(
+    document.getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+      .map((animation) => animation.finished.catch(() => undefined)),
+  ).then(() => undefined)`);
 }

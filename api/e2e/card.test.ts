@@ -6,8 +6,14 @@ import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
-import { type ServerProcess, startServer } from "../test/server-process";
-import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
+import {
+  animationsFinished,
+  decodeQr,
+  launchChromium,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder("card");
 const posKey = "secret-of-the-e2e-till";
@@ -33,7 +39,7 @@ declare const Image: new () => { src: string; decode(): Promise<void> };
 declare const XMLSerializer: new () => { serializeToString(node: unknown): string };
 
 describe("the virtual card in a real browser (e2e)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-card-e2e-"));
+  const dataDir = migratedDataDir("guestcard-card-e2e-");
   const shots = mkdtempSync(join(tmpdir(), "guestcard-card-shots-"));
   let server: ServerProcess;
   let browser: Browser;
@@ -240,19 +246,18 @@ describe("the virtual card in a real browser (e2e)", () => {
     await issued.page.close();
     const reopened = await phone.newPage();
     const reopenedProblems = watch(reopened);
-    // A slow network at the till: /api/me takes 4 seconds.
+    // A slow network at the till: /api/me answers only once the card is on the screen, so a card
+    // shown at all was shown before the server answered (however long a busy machine takes to paint).
     let releaseMe = () => {};
     const meHeld = new Promise<void>((resolve) => {
       releaseMe = resolve;
     });
     await reopened.route("**/api/me", async (route) => {
-      await Promise.race([meHeld, new Promise((resolve) => setTimeout(resolve, 4000))]);
+      await meHeld;
       await route.continue();
     });
-    const started = Date.now();
     await reopened.goto(`${server.url}/${launchFragment(initData)}`);
-    await reopened.locator("[data-card-state=live]").waitFor({ timeout: 3000 });
-    expect(Date.now() - started, "shown before /api/me answered").toBeLessThan(4000);
+    await reopened.locator("[data-card-state=live]").waitFor({ timeout: 20_000 });
     await expect(shownPin(reopened)).resolves.toBe(issued.pin);
     releaseMe();
     // Then the app is ready, on the card screen, and Back leads home.
@@ -455,7 +460,7 @@ describe("the virtual card in a real browser (e2e)", () => {
   }
 
   it("in a trial with no POS_API_KEYS, the demo launcher's cashier link brings a working till key", async () => {
-    const trialDir = mkdtempSync(join(tmpdir(), "guestcard-card-trial-"));
+    const trialDir = migratedDataDir("guestcard-card-trial-");
     const trial = await startServer({ DATA_DIR: trialDir });
     try {
       const launcher = await (await fetch(`${trial.url}/demo`)).text();

@@ -2,18 +2,23 @@
 // the built web app, and Debian's Chromium, opened the way Telegram opens a Mini App: signed
 // launch parameters in the URL hash. Screenshots of every screen, light and dark, go to
 // artifacts/screenshots/ for people to look at.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MeResponse, MyDataResponse } from "@guestcard/shared";
 import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
-import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  animationsFinished,
+  launchChromium,
+  openPhonePage,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -29,8 +34,8 @@ const newGuest = (id: number, firstName: string, languageCode: string): LaunchUs
 });
 
 describe("the guest Mini App in a real browser (e2e)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-"));
-  const botDataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-bot-"));
+  const dataDir = migratedDataDir("guestcard-e2e-");
+  const botDataDir = migratedDataDir("guestcard-e2e-bot-");
   /** Demo mode (no BOT_TOKEN), as a newcomer tries it: a plain tab, the demo control for the phone. */
   let server: ServerProcess;
   /** With a bot (polling a fake Bot API): the phone really travels through the bot. */
@@ -93,8 +98,7 @@ describe("the guest Mini App in a real browser (e2e)", () => {
   }
 
   async function screenshot(page: Page, theme: ThemeName, name: string) {
-    // Let the screen's entrance animation finish so the picture is what a guest sees.
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
   }
 

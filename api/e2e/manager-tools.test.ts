@@ -6,7 +6,7 @@ import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
 import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
@@ -19,7 +19,7 @@ const manager: LaunchUser = { id: 77_001, firstName: "Maria", lastName: "Manager
 const newGuest: LaunchUser = { id: 77_002, firstName: "Gleb", lastName: "Guest", languageCode: "en" };
 
 describe("manager tools in a real browser (e2e)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-manager-"));
+  const dataDir = migratedDataDir("guestcard-e2e-manager-");
   const downloads = mkdtempSync(join(tmpdir(), "guestcard-e2e-downloads-"));
   let server: ServerProcess;
   let fake: FakeBotApi;

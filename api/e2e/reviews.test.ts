@@ -1,20 +1,25 @@
 // The review screen end to end, as a newcomer meets it in demo mode: the real server on a fresh
 // embedded database, the built web app in Debian's Chromium, the demo "managers' chat" page standing
 // in for Telegram. Screenshots go to artifacts/screenshots/<theme>/review-*.png.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { GuestReviewsResponse } from "@guestcard/shared";
 import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
-import { type ServerProcess, startServer } from "../test/server-process";
-import { launchChromium, openPhonePage, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
+import {
+  animationsFinished,
+  launchChromium,
+  openPhonePage,
+  requireWebBuild,
+  screenshotFolder,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
 describe("writing a review in the Mini App and watching it arrive (e2e, demo mode)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-reviews-"));
+  const dataDir = migratedDataDir("guestcard-e2e-reviews-");
   let server: ServerProcess;
   let browser: Browser;
   let demoToken: string;
@@ -59,8 +64,7 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
   const openPhone = (theme: ThemeName) => openPhonePage(browser, theme, { timeoutMs: 15_000 });
 
   async function screenshot(page: Page, theme: ThemeName, name: string) {
-    // Let the entrance animation finish so the picture is what a guest sees.
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     await page.screenshot({ path: join(screenshotDir, theme, `${name}.png`) });
   }
 

@@ -142,15 +142,29 @@ describe("GET /api/me", () => {
   });
 
   it("never moves an account linked to another Telegram user: phone_conflict", async () => {
+    // The account's holder: their phone, their imported account, linked when they opened the app.
+    const erin = guest(8005, "Erin");
+    await acceptVerifiedPhone(
+      context.database.db,
+      { ...erin, lastName: null, username: null, languageCode: "en" },
+      "+79001112255",
+    );
+    await context.database.db
+      .insert(accounts)
+      .values({ phone: "+79001112255", lastName: "Jones", firstName: "Erin", origin: "import" });
+    expect(await expectStatus(await context.request("/api/me", { as: erin }), 200)).toMatchObject({
+      status: "registered",
+    });
+
     const intruder = guest(8004, "Mallory");
     await acceptVerifiedPhone(
       context.database.db,
       { ...intruder, lastName: null, username: null, languageCode: "en" },
-      "+79001112244",
+      "+79001112255",
     );
     const body = await expectStatus(await context.request("/api/me", { as: intruder }), 200);
     expect(body).toMatchObject({ status: "phone_conflict", account: null });
-    const [holder] = await context.database.db.select().from(telegramUsers).where(eq(telegramUsers.id, 8003));
+    const [holder] = await context.database.db.select().from(telegramUsers).where(eq(telegramUsers.id, 8005));
     expect(holder?.accountId).toBeTruthy();
   });
 

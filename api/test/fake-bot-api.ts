@@ -268,11 +268,13 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
           status: 0,
         };
         calls.push(call);
+        callsChanged();
         const body: BotApiAnswer = match
           ? await answer(call)
           : { ok: false, error_code: 404, description: "Not Found" };
         call.status = body.ok ? 200 : body.error_code;
         response.writeHead(call.status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        callsChanged();
       })
       .catch((error: unknown) => {
         response.writeHead(500, { "content-type": "application/json" });
@@ -286,17 +288,42 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
 
   const callsTo = (method: string) => calls.filter((call) => call.method === method);
 
-  const waitFor = async (predicate: (recorded: RecordedCall[]) => boolean, timeoutMs = 2000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(calls)) {
-      if (Date.now() > deadline) {
-        const seen = calls.map((call) => `${call.method}→${call.status}`).join(", ") || "none";
-        throw new Error(`Fake Bot API: condition not met within ${timeoutMs} ms; calls so far: ${seen}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return calls;
+  // Waiters look at the calls again whenever one arrives or is answered: no polling, no sleeps.
+  const callWatchers = new Set<() => void>();
+  const callsChanged = () => {
+    for (const watch of [...callWatchers]) watch();
   };
+
+  /**
+   * Resolves once `predicate` holds for the calls recorded so far (it is checked at every call and
+   * answer), or fails after `timeoutMs` with the calls seen. Generous by default: waiting costs
+   * nothing when the call comes, and a busy machine can be slow to make it.
+   */
+  const waitFor = (predicate: (recorded: RecordedCall[]) => boolean, timeoutMs = 10_000) =>
+    new Promise<RecordedCall[]>((resolve, reject) => {
+      const watch = () => {
+        try {
+          if (!predicate(calls)) return;
+        } catch (error) {
+          stop();
+          reject(error);
+          return;
+        }
+        stop();
+        resolve(calls);
+      };
+      const timer = setTimeout(() => {
+        stop();
+        const seen = calls.map((call) => `${call.method}→${call.status}`).join(", ") || "none";
+        reject(new Error(`Fake Bot API: condition not met within ${timeoutMs} ms; calls so far: ${seen}`));
+      }, timeoutMs);
+      const stop = () => {
+        clearTimeout(timer);
+        callWatchers.delete(watch);
+      };
+      callWatchers.add(watch);
+      watch();
+    });
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
@@ -308,7 +335,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
         .filter((call) => call.status === 200 && String(call.params.chat_id) === String(chatId))
         .map((call) => call.params),
     waitFor,
-    waitForCalls: async (method: string, count: number, timeoutMs = 2000) => {
+    waitForCalls: async (method: string, count: number, timeoutMs?: number) => {
       await waitFor(() => callsTo(method).length >= count, timeoutMs);
       return callsTo(method);
     },

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { isNotNull } from "drizzle-orm";
 import { Api } from "grammy";
 import pino from "pino";
+import { expect } from "vitest";
 import type { Database } from "../src/db/client";
 import { outboxJobs, reviews } from "../src/db/schema";
 import type { LaunchUser } from "../src/demo/launch-url";
@@ -58,7 +59,7 @@ export interface DeliveryKit {
   guestWithPhone(user: LaunchUser, phone?: string): Promise<LaunchUser>;
   /** `POST /api/reviews` through the real app; returns the review id. */
   postReview(user: LaunchUser, body: { text: string; rating?: number }): Promise<string>;
-  /** Waits until every review is delivered (or the time is up), polling the database. */
+  /** Waits until `count` reviews are delivered, failing with the jobs' state when the time is up. */
   waitUntilDelivered(count: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -124,25 +125,23 @@ export async function createDeliveryKit(
       return (await expectStatus<{ id: string }>(response, 202)).id;
     },
     async waitUntilDelivered(count, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        // Delivered: the handler's bookkeeping committed together with the job's "done".
-        const delivered = await db.$count(reviews, isNotNull(reviews.deliveredAt));
-        if (delivered >= count) return;
-        if (Date.now() > deadline) {
-          const jobs = await db.select().from(outboxJobs);
-          throw new Error(
-            `${delivered} of ${count} reviews delivered within ${timeoutMs} ms; jobs: ${JSON.stringify(
-              jobs.map((job) => ({
-                id: job.id,
-                status: job.status,
-                attempts: job.attempts,
-                lastError: job.lastError,
-              })),
-            )}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      // Delivered: the handler's bookkeeping committed together with the job's "done".
+      const delivered = () => db.$count(reviews, isNotNull(reviews.deliveredAt));
+      try {
+        await expect.poll(delivered, { timeout: timeoutMs, interval: 20 }).toBeGreaterThanOrEqual(count);
+      } catch (error) {
+        const jobs = await db.select().from(outboxJobs);
+        throw new Error(
+          `${await delivered()} of ${count} reviews delivered within ${timeoutMs} ms; jobs: ${JSON.stringify(
+            jobs.map((job) => ({
+              id: job.id,
+              status: job.status,
+              attempts: job.attempts,
+              lastError: job.lastError,
+            })),
+          )}`,
+          { cause: error },
+        );
       }
     },
     async close() {

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
-import { startServer } from "../../test/server-process";
+import { migratedDataDir, startServer } from "../../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../../test/telegram-updates";
 import { testBotToken } from "../../test/test-app";
 import { secretHeader } from "../telegram/webhook";
@@ -12,7 +10,7 @@ import { secretHeader } from "../telegram/webhook";
 const serverTestTimeoutMs = 120_000;
 
 describe("the real server process with a bot", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-bot-"));
+  const dataDir = migratedDataDir("guestcard-bot-");
   let fake: FakeBotApi;
   beforeEach(async () => {
     fake = await startFakeBotApi();
@@ -67,7 +65,10 @@ describe("the real server process with a bot", () => {
         );
         expect((await post(contactUpdate(eva, "+79217654321"))).status).toBe(200);
         expect(fake.messagesTo(eva.id)).toHaveLength(1);
-        await fake.waitFor(() => server.output().includes("Telegram refused a message to a guest"), 5000);
+        await vi.waitFor(
+          () => expect(server.output()).toContain("Telegram refused a message to a guest"),
+          { timeout: 10_000 },
+        );
 
         const output = server.output();
         expect(output).not.toContain("7654321");

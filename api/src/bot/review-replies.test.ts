@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { Api } from "grammy";
 import type { Message, Update } from "grammy/types";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { capturingLogger, fastTiming } from "../../test/review-delivery-kit";
 import {
@@ -65,16 +65,17 @@ describe("replies: managers' chat ↔ the guest, through the bot and the outbox"
   /** The id Telegram gave our message of this kind (the fake numbers messages per chat). */
   const messageIdOf = async (kind: "review" | "manager_reply" | "guest_answer") => {
     // Recorded right after Telegram's "ok", so a moment after the fake has the message.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const [row] = await context.database.db
-        .select({ messageId: reviewMessages.messageId })
-        .from(reviewMessages)
-        .where(eq(reviewMessages.kind, kind));
-      if (row) return row.messageId;
-      if (Date.now() > deadline) throw new Error(`no ${kind} message recorded`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    return vi.waitFor(
+      async () => {
+        const [row] = await context.database.db
+          .select({ messageId: reviewMessages.messageId })
+          .from(reviewMessages)
+          .where(eq(reviewMessages.kind, kind));
+        if (!row) throw new Error(`no ${kind} message recorded`);
+        return row.messageId;
+      },
+      { timeout: 20_000, interval: 10 },
+    );
   };
 
   beforeAll(async () => {

@@ -19,7 +19,10 @@ const migrationCount = readdirSync(fileURLToPath(new URL("./migrations", import.
 describe("migrations run by several instances at once", () => {
   const serverUrl = process.env.TEST_DATABASE_URL;
 
-  it(`all succeed, and apply each migration once (${serverUrl ? "PostgreSQL, separate pools" : "PGlite"})`, async () => {
+  // A database created from nothing (initdb, for PGlite in this process): seconds on a busy machine.
+  it(`all succeed, and apply each migration once (${serverUrl ? "PostgreSQL, separate pools" : "PGlite"})`, {
+    timeout: 90_000,
+  }, async () => {
     let connections: DatabaseConnection[];
     let dropDatabase = async () => {};
     if (serverUrl) {

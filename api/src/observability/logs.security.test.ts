@@ -1,15 +1,13 @@
 // The whole guest journey against the real server process (`tsx src/main.ts`, webhook mode, a fake
 // Bot API), at LOG_LEVEL=debug, then a search of everything the server printed for the guest's
 // personal data and for every secret it was given: none may appear, in any spelling.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import type { CardResponse } from "@guestcard/shared";
 import { parsePhoneNumber } from "libphonenumber-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { createServerDatabase } from "../../test/review-server-kit";
-import { type ServerProcess, startServer } from "../../test/server-process";
+import { migratedDataDir, type ServerProcess, startServer } from "../../test/server-process";
 import {
   contactUpdate,
   startUpdate,
@@ -64,7 +62,7 @@ describe("logs of a whole guest journey", () => {
       databaseEnvironment = { DATABASE_URL: database.url };
       cleanUp = database.drop;
     } else {
-      const dataDir = mkdtempSync(join(tmpdir(), "guestcard-logs-"));
+      const dataDir = migratedDataDir("guestcard-logs-");
       databaseEnvironment = { DATA_DIR: dataDir };
       cleanUp = async () => rmSync(dataDir, { recursive: true, force: true });
     }

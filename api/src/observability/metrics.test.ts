@@ -164,6 +164,7 @@ describe("GET /metrics", () => {
   });
 
   it("labels latency by the route's pattern, never the raw path", async () => {
+    await scrape();
     const manager = guest(adminId);
     await context.request("/api/manager/sources/12345", {
       method: "PATCH",

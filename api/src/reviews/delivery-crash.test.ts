@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type BotApiGate, startBotApiGate } from "../../test/bot-api-gate";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import {
@@ -13,7 +11,7 @@ import {
   shareGuestPhone,
   startReviewServer,
 } from "../../test/review-server-kit";
-import type { ServerProcess } from "../../test/server-process";
+import { migratedDataDir, type ServerProcess } from "../../test/server-process";
 import { telegramUser } from "../../test/telegram-updates";
 
 // The database the server processes use: a database of their own on TEST_DATABASE_URL's server when
@@ -40,7 +38,7 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
       environment = reviewServerEnvironment(gate.apiRoot, { url: database.url });
       cleanUp = database.drop;
     } else {
-      const dataDir = mkdtempSync(join(tmpdir(), "guestcard-crash-"));
+      const dataDir = migratedDataDir("guestcard-crash-");
       environment = reviewServerEnvironment(gate.apiRoot, { dataDir });
       cleanUp = async () => rmSync(dataDir, { recursive: true, force: true });
     }
@@ -74,14 +72,14 @@ describe(`SIGKILL while a review is being delivered, then a restart (${databaseK
   async function restartAndDeliverEverything() {
     const second = await startReviewServer(environment);
     servers.push(second);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const states = (await Promise.all(guests.map((user) => deliveredStates(second, user)))).flat();
-      if (states.length === guests.length * reviewsPerGuest && states.every(Boolean)) break;
-      if (Date.now() > deadline)
-        throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        const states = (await Promise.all(guests.map((user) => deliveredStates(second, user)))).flat();
+        if (states.length !== guests.length * reviewsPerGuest || !states.every(Boolean))
+          throw new Error(`not delivered after the restart: ${JSON.stringify(states)}\n${second.output()}`);
+      },
+      { timeout: 30_000, interval: 50 },
+    );
     // A graceful stop still exits 0, and nothing private reached the log.
     expect(await second.stop("SIGTERM")).toBe(0);
     expect(second.output()).not.toMatch(/\+7921000000\d/);

@@ -73,15 +73,13 @@ function twoServerProcesses() {
 
       const sql = postgres(database.url, { max: 1, onnotice: () => {} });
       try {
-        const deadline = Date.now() + 60_000;
-        for (;;) {
+        const waiting = async () => {
           const [row] = await sql<
             [{ waiting: number }]
           >`select count(*)::int as waiting from reviews where delivered_at is null`;
-          if (row.waiting === 0) break;
-          if (Date.now() > deadline) throw new Error(`${row.waiting} reviews still undelivered`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+          return row.waiting;
+        };
+        await expect.poll(waiting, { timeout: 60_000, interval: 50 }).toBe(0);
       } finally {
         await sql.end();
       }

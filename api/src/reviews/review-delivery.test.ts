@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type BotApiGate, startBotApiGate } from "../../test/bot-api-gate";
 import { createDeliveryKit, type DeliveryKit, managersChatId } from "../../test/review-delivery-kit";
 import { guest } from "../../test/test-app";
@@ -24,21 +24,16 @@ const jobOf = async (kit: DeliveryKit, reviewId: string) => {
   return job;
 };
 
-/** Waits for a condition on the database without sleeping for a fixed time. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Waits for a condition on the database (vi.waitFor probes until it holds) and returns what it saw. */
+const eventually = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000) =>
+  vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!accept(value)) throw new Error(`condition not met: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 
 const sentTo = (kit: DeliveryKit, chatId = managersChatId) =>
   kit.fake.messagesTo(chatId) as unknown as Sent[];

@@ -1,5 +1,5 @@
 import type { ErrorEnvelope, Settings } from "@guestcard/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 import { acceptVerifiedPhone } from "../guests/guests";
 import { readSettings } from "./settings";
@@ -10,7 +10,8 @@ const cardHolder = guest(9_701, "Holder");
 describe("manager settings", () => {
   let context: TestContext;
 
-  beforeAll(async () => {
+  // A context per test: each starts from the environment's settings, whatever the others saved.
+  beforeEach(async () => {
     context = await createTestContext({
       ADMIN_TELEGRAM_IDS: String(manager.id),
       CARD_TTL_SECONDS: "300",
@@ -30,7 +31,7 @@ describe("manager settings", () => {
       201,
     );
   });
-  afterAll(() => context.close());
+  afterEach(() => context.close());
 
   const put = (json: unknown) =>
     context.request("/api/manager/settings", { as: manager, method: "PUT", json });

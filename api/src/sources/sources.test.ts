@@ -1,5 +1,5 @@
 import type { ErrorEnvelope, Source, SourceListResponse } from "@guestcard/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
 import { createTestContext, expectStatus, guest, type TestContext } from "../../test/test-app";
 
@@ -9,7 +9,8 @@ describe("acquisition sources", () => {
   let fake: FakeBotApi;
   let context: TestContext;
 
-  beforeAll(async () => {
+  // A context per test: each starts with the default source alone and the environment's settings.
+  beforeEach(async () => {
     fake = await startFakeBotApi({ username: "trattoria_bot" });
     context = await createTestContext({
       TELEGRAM_API_ROOT: fake.apiRoot,
@@ -17,7 +18,7 @@ describe("acquisition sources", () => {
       MINI_APP_SHORT_NAME: "card",
     });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await context.close();
     await fake.close();
   });
@@ -150,6 +151,7 @@ describe("acquisition sources", () => {
   });
 
   it("builds the Mini App links from the short name setting", async () => {
+    await expectStatus(await create({ name: "Receipts", code: "receipts" }), 201);
     await expectStatus(
       await context.request("/api/manager/settings", {
         as: manager,
