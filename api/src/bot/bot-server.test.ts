@@ -65,10 +65,9 @@ describe("the real server process with a bot", () => {
         );
         expect((await post(contactUpdate(eva, "+79217654321"))).status).toBe(200);
         expect(fake.messagesTo(eva.id)).toHaveLength(1);
-        await vi.waitFor(
-          () => expect(server.output()).toContain("Telegram refused a message to a guest"),
-          { timeout: 10_000 },
-        );
+        await vi.waitFor(() => expect(server.output()).toContain("Telegram refused a message to a guest"), {
+          timeout: 10_000,
+        });
 
         const output = server.output();
         expect(output).not.toContain("7654321");
