@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import crypto from "node:crypto";
 import type { TelegramUser } from "@guestcard/shared";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
@@ -44,9 +44,9 @@ function checkSignatureAndAge(raw: string, botToken: string, maxAgeSeconds: numb
   for (const [key, value] of params) if (key !== "hash") pairs.push(`${key}=${value}`);
   // Sorted as whole `key=value` strings, as Telegram's clients and the library's signer do.
   pairs.sort();
-  const secretKey = createHmac("sha256", "WebAppData").update(botToken).digest();
-  const expected = createHmac("sha256", secretKey).update(pairs.join("\n")).digest();
-  if (!timingSafeEqual(expected, Buffer.from(hash, "hex"))) return false;
+  const secretKey = crypto.createHmac("sha256", "WebAppData").update(botToken).digest();
+  const expected = crypto.createHmac("sha256", secretKey).update(pairs.join("\n")).digest();
+  if (!crypto.timingSafeEqual(expected, Buffer.from(hash, "hex"))) return false;
   const authDate = params.get("auth_date");
   if (authDate === null || !/^\d{1,12}$/.test(authDate)) return false;
   return maxAgeSeconds === undefined || (Number(authDate) + maxAgeSeconds) * 1000 >= now.getTime();
