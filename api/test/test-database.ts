@@ -19,8 +19,9 @@ import { type MigratedDatabases, migratedDatabases } from "./migrated-databases"
  * The global set-up (api/test/global-setup.ts) migrates one database per run; a file's first database
  * is a copy of it. Copying still takes the better part of a second, so a closed database is not thrown
  * away: it is emptied back to the state right after the migrations (every table truncated and refilled
- * with what the migrations put there, every sequence reset) and handed to the next test of the same
- * file. A database whose schema a test changed is thrown away instead. Closing really closes the handle
+ * with what the migrations put there, every sequence reset) and handed to the next test in the same
+ * worker (files share workers, vitest.config.ts). A database whose schema a test changed is thrown
+ * away instead. Closing really closes the handle
  * the test holds: later queries through it fail, as they would on a closed database.
  */
 export async function createTestDatabase(): Promise<DatabaseConnection> {
@@ -51,10 +52,10 @@ async function leasePglite(migrated: MigratedDatabases): Promise<DatabaseConnect
   let client = idlePglites.pop();
   if (!client) {
     migratedDataDir ??= readFile(migrated.pgliteTarball).then((bytes) => new Blob([bytes]));
-    client = await PGlite.create({ loadDataDir: await migratedDataDir });
-    const fresh = client;
+    const fresh = await PGlite.create({ loadDataDir: await migratedDataDir });
     migratedState ??= recordMigratedState(connectPglite(fresh).db);
     await migratedState;
+    client = fresh;
   }
   const owned = client;
   const lease = revocable(owned);
