@@ -1,3 +1,4 @@
+export * from "./broadcasts";
 export * from "./card";
 export * from "./demo";
 export * from "./errors";
