@@ -6,9 +6,11 @@ import {
   mainButton,
   miniApp,
   mockTelegramEnv,
+  postEvent,
   requestContact,
   retrieveLaunchParams,
   retrieveRawInitData,
+  swipeBehavior,
   themeParams,
   viewport,
 } from "@telegram-apps/sdk-react";
@@ -74,6 +76,23 @@ function followColorScheme(): void {
   themeParams.isDark.sub(apply);
 }
 
+/**
+ * The page's background is Telegram's secondary background (styles.css `--bg`); Telegram paints its
+ * header and the area around the page in its primary one unless told otherwise, which shows a seam
+ * under the header. Two fire-and-forget events, no `miniApp.mount()` (see startTelegram); clients too
+ * old for them ignore them.
+ */
+function matchHostColours(): void {
+  const apply = () => {
+    const background = themeParams.secondaryBackgroundColor();
+    if (!background) return;
+    postEvent("web_app_set_header_color", { color_key: "secondary_bg_color" });
+    postEvent("web_app_set_background_color", { color: background });
+  };
+  apply();
+  themeParams.secondaryBackgroundColor.sub(apply);
+}
+
 let currentHost: Host = "browser";
 /** Whether startTelegram initialised the SDK: outside Telegram (the cashier page) there is nobody to tell. */
 let sdkStarted = false;
@@ -109,6 +128,7 @@ export function startTelegram(): Launch | null {
   themeParams.mountSync.ifAvailable();
   themeParams.bindCssVars.ifAvailable();
   followColorScheme();
+  if (host === "telegram") matchHostColours();
   // Not miniApp.mountSync(): it re-sends Telegram the header and background colours Telegram already
   // uses, for CSS variables (--tg-mini-app-*) no style of ours reads, and on a slow phone it is one of
   // the costliest calls before the first screen (a profile of the cold open: api/bench/cold-open.ts).
@@ -162,6 +182,17 @@ export async function requestPhoneContact(): Promise<ContactRequestResult> {
   } catch {
     return "declined";
   }
+}
+
+/**
+ * While the card is on screen a downward swipe must not close the app: the guest is holding the phone
+ * to a scanner. Returns what gives the swipe back when the card screen goes.
+ */
+export function holdStillForScanner(): () => void {
+  if (!sdkStarted || !swipeBehavior.mount.isAvailable()) return () => undefined;
+  swipeBehavior.mount();
+  swipeBehavior.disableVertical.ifAvailable();
+  return () => swipeBehavior.enableVertical.ifAvailable();
 }
 
 export function closeMiniApp(): void {

@@ -13,7 +13,10 @@ const loaders: Record<Language, () => Promise<Catalogue>> = {
 };
 
 export function loadCatalogue(languageCode: string | null | undefined): Promise<Catalogue> {
-  const load = loaders[pickLanguage(languageCode)];
+  const language = pickLanguage(languageCode);
+  // Screen readers, hyphenation and the browser's own controls follow <html lang>, not our catalogue.
+  document.documentElement.lang = language;
+  const load = loaders[language];
   // One retry: a chunk request lost on a flaky mobile connection should not cost the whole start.
   return load().catch(load);
 }

@@ -8,7 +8,7 @@ import { Loading, Notice, Page } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
-import { haptic } from "../telegram";
+import { haptic, holdStillForScanner } from "../telegram";
 
 type Problem = "offline" | "failed" | "unavailable" | null;
 
@@ -83,6 +83,9 @@ export function CardScreen() {
     document.addEventListener("visibilitychange", onVisible);
     return () => document.removeEventListener("visibilitychange", onVisible);
   }, []);
+
+  // A guest holding the phone to a scanner must not close the app with a slip of the thumb.
+  useEffect(holdStillForScanner, []);
 
   const remainingMs = useServerCountdown(
     cached ? Date.parse(cached.card.expiresAt) : 0,
