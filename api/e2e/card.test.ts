@@ -7,13 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
-import {
-  animationsFinished,
-  decodeQr,
-  launchChromium,
-  requireWebBuild,
-  screenshotFolder,
-} from "./browser-kit";
+import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
 const screenshotDir = screenshotFolder("card");
 const posKey = "secret-of-the-e2e-till";

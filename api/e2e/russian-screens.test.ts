@@ -15,7 +15,7 @@ import { ru as guestCatalogue } from "../../web/src/i18n/ru";
 import { managerCatalogues } from "../../web/src/manager/manager-catalogue";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { animationsFinished, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
 
 const screenshotDir = screenshotFolder("ru");
 const serverStartMs = 150_000;
@@ -115,6 +115,20 @@ const collectVisibleText = `(() => {
   return seen;
 })()`;
 
+/**
+ * Controls a thumb may miss: buttons and segmented choices under 44 px high (Apple's and Google's
+ * minimum tap target), named by their text. Links inside sentences are text, not controls.
+ */
+const smallTapTargets = `(() => {
+  const small = [];
+  for (const control of document.querySelectorAll("button, .segment span, select")) {
+    if (!control.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    const box = control.getBoundingClientRect();
+    if (box.height < 44) small.push((control.textContent || control.getAttribute("aria-label") || "?").trim() + " (" + Math.round(box.height) + " px)");
+  }
+  return small;
+})()`;
+
 describe("every screen in Russian (e2e)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "guestcard-e2e-ru-"));
   const files = mkdtempSync(join(tmpdir(), "guestcard-e2e-ru-files-"));
@@ -124,6 +138,8 @@ describe("every screen in Russian (e2e)", () => {
   const manager = guest(930_001, "Мария", "Управляющая");
   /** Screen name → the English found on it; every screen visited gets an entry. */
   const findings = new Map<string, string[]>();
+  /** Screen name → its controls under 44 px; every screen visited gets an entry. */
+  const smallControls = new Map<string, string[]>();
 
   beforeAll(async () => {
     requireWebBuild();
@@ -188,19 +204,23 @@ describe("every screen in Russian (e2e)", () => {
   /** Reads the screen, records any English on it, and keeps a screenshot to look at. */
   async function readScreen(page: Page, name: string) {
     // Let the entrance animation finish, so what is read is what a person sees.
-    await page.waitForTimeout(300);
+    await animationsFinished(page);
     const texts = (await page.evaluate(collectVisibleText)) as string[];
     expect(texts.length, `${name}: the screen shows text`).toBeGreaterThan(0);
     expect(texts.join(" "), `${name}: the screen speaks Russian`).toMatch(/[а-яё]/i);
     const english = texts.filter((text) => englishWords(text).length > 0);
     findings.set(name, english);
+    smallControls.set(name, (await page.evaluate(smallTapTargets)) as string[]);
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
     return texts;
   }
 
+  /** No English on these screens, and no control on them too small for a thumb. */
   function expectNoEnglish(screens: string[]) {
     const english = Object.fromEntries(screens.map((screen) => [screen, findings.get(screen)]));
     expect(english).toEqual(Object.fromEntries(screens.map((screen) => [screen, []])));
+    const small = Object.fromEntries(screens.map((screen) => [screen, smallControls.get(screen)]));
+    expect(small, "controls under 44 px").toEqual(Object.fromEntries(screens.map((screen) => [screen, []])));
   }
 
   const heading = (page: Page, name: RegExp | string) => page.getByRole("heading", { name }).first();

@@ -27,7 +27,7 @@ describe("log lines", () => {
     await runInLogContext(request, async () => {
       logger.info("inside the request");
       await runWithLogContext({ updateId: 42 }, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await new Promise(setImmediate); // an asynchronous hop: the context must survive it
         logger.info({ updateId: 43 }, "the call site's own field wins");
         logger.info("inside the update");
       });
