@@ -95,7 +95,10 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
       expect(await send.isDisabled(), "nothing to send yet").toBe(true);
       await screenshot(page, theme, "review-1-empty");
 
+      // Stars alone: Send is there to tap, and says what is missing instead of doing nothing.
       await page.getByRole("radio", { name: "4 of 5" }).check();
+      await send.click();
+      await page.getByText("Please write a few words").waitFor();
       await page.getByLabel("Your review").fill(text);
       await page.getByText(`${text.length} / 4,000`).waitFor();
       await screenshot(page, theme, "review-2-written");

@@ -96,11 +96,14 @@ export function ReviewScreen() {
     }
   }
 
-  const hasText = draft.text.trim() !== "";
+  // Stars alone are not a review (docs/api.md: the text is 1–4000 characters), but a guest who gave
+  // them can still tap Send and is told, by the text field, what is missing — never a button that
+  // silently does nothing.
+  const started = draft.text.trim() !== "" || draft.rating !== null;
   useMainButton(
     sent
       ? { text: texts.reviewDone, onClick: back }
-      : { text: texts.reviewSend, onClick: () => void send(), enabled: hasText, loading: sending },
+      : { text: texts.reviewSend, onClick: () => void send(), enabled: started, loading: sending },
   );
 
   if (sent) {
