@@ -171,10 +171,11 @@ describe("manager tools in a real browser (e2e)", () => {
     await page.goto(`${server.url}/${launchFragment(signInitData(manager, testBotToken))}`);
     await page.getByRole("button", { name: /Manager tools/ }).click();
     await page.getByRole("button", { name: /Settings/ }).click();
-    await page.getByLabel(/Card lifetime/).fill("20");
+    // In minutes and hours, as a manager thinks of it: 0.2 minutes is under the half-minute minimum.
+    await page.getByRole("textbox", { name: /Card lifetime/ }).fill("0.2");
     await mainButton().click();
-    await page.getByText("From 30 seconds to 24 hours").waitFor();
-    await page.getByLabel(/Card lifetime/).fill("120");
+    await page.getByText("From half a minute to 24 hours").waitFor();
+    await page.getByRole("textbox", { name: /Card lifetime/ }).fill("2");
     await mainButton().click();
     await page.getByText("Saved").waitFor();
     await screenshot("settings");

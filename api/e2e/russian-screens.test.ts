@@ -449,7 +449,7 @@ describe("every screen in Russian (e2e)", () => {
       await back(page);
 
       await page.getByRole("button", { name: new RegExp(texts.settings) }).click();
-      await page.getByLabel(new RegExp(texts.cardTtl)).fill("20");
+      await page.getByRole("textbox", { name: new RegExp(texts.cardTtl) }).fill("0,2");
       await mainButton(page).click();
       await page.getByText(texts.fieldErrors.lifetime_out_of_range as string).waitFor();
       await readScreen(page, "manager-settings-out-of-range");
