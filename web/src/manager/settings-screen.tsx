@@ -106,6 +106,7 @@ export function ManagerSettingsScreen() {
     label: string,
     hint: string,
     attributes: React.InputHTMLAttributes<HTMLInputElement>,
+    below?: React.ReactNode,
   ) => (
     <Section footer={hint}>
       <label className="input-cell" data-invalid={errors[name] ? "" : undefined}>
@@ -118,6 +119,7 @@ export function ManagerSettingsScreen() {
         />
         {errors[name] && <span className="field-error">{errors[name]}</span>}
       </label>
+      {below}
     </Section>
   );
   return (
@@ -129,21 +131,26 @@ export function ManagerSettingsScreen() {
           void save();
         }}
       >
-        {field("cardTtl", texts.cardTtl, texts.cardTtlHint, { inputMode: "decimal" })}
-        <div className="segmented lifetime-unit" role="radiogroup" aria-label={texts.cardTtl}>
-          {(["minutes", "hours"] as const).map((unit) => (
-            <label key={unit} className="segment">
-              <input
-                type="radio"
-                name="cardTtlUnit"
-                value={unit}
-                checked={form.cardTtlUnit === unit}
-                onChange={() => setForm({ ...form, cardTtlUnit: unit })}
-              />
-              <span>{texts[unit]}</span>
-            </label>
-          ))}
-        </div>
+        {field(
+          "cardTtl",
+          texts.cardTtl,
+          texts.cardTtlHint,
+          { inputMode: "decimal" },
+          <div className="segmented lifetime-unit" role="radiogroup" aria-label={texts.cardTtl}>
+            {(["minutes", "hours"] as const).map((unit) => (
+              <label key={unit} className="segment">
+                <input
+                  type="radio"
+                  name="cardTtlUnit"
+                  value={unit}
+                  checked={form.cardTtlUnit === unit}
+                  onChange={() => setForm({ ...form, cardTtlUnit: unit })}
+                />
+                <span>{texts[unit]}</span>
+              </label>
+            ))}
+          </div>,
+        )}
         {field("miniAppShortName", texts.miniAppShortName, texts.miniAppShortNameHint, {
           autoCapitalize: "off",
           spellCheck: false,
