@@ -120,7 +120,11 @@ describe("manager tools in a real browser (e2e)", () => {
     expect(decodeQr(png)).toBe(botLink);
     const svgFile = await downloadQr("svg", "source");
     const svg = readFileSync(svgFile, "utf8");
-    expect(svg).toContain("Table tents, Nevsky");
+    // A poster for guests: the restaurant's name, the invitation in both languages; the source small, for staff.
+    expect(svg).toContain(">Guestcard</text>");
+    expect(svg).toContain(">Сканируйте — ваша карта гостя в Telegram</text>");
+    expect(svg).toContain(">Scan — your loyalty card in Telegram</text>");
+    expect(svg).toContain(">Table tents, Nevsky</text>");
     expect(decodeQr(await renderSvg(svg))).toBe(botLink);
 
     // A guest comes through the table tents, registers, and shows the card at the till.

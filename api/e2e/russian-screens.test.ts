@@ -97,7 +97,8 @@ export function englishWords(text: string): string[] {
 
 /**
  * The text a person sees on the page: every non-blank text node whose element is rendered and not
- * transparent, and the placeholders of empty fields. Runs in the browser (plain JavaScript: the
+ * transparent, and the placeholders of empty fields — except text an element marks as written in
+ * another language (`lang="en"`), which is English on purpose. Runs in the browser (plain JavaScript: the
  * API's tsconfig has no DOM types).
  */
 const collectVisibleText = `(() => {
@@ -107,6 +108,9 @@ const collectVisibleText = `(() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.trim();
+    // Text marked as another language on purpose (the poster's English invitation) is not a slip.
+    const marked = node.parentElement && node.parentElement.closest("[lang]");
+    if (marked && marked !== document.documentElement && !marked.lang.startsWith("ru")) continue;
     if (text && visible(node.parentElement)) seen.push(text);
   }
   for (const field of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {

@@ -26,7 +26,11 @@ export function ManagerScreen() {
         {loaded.state === "failed" && <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>}
         {loaded.state === "ready" && (
           <>
-            <QrPoster link={loaded.data.bot.botLink} name={loaded.data.restaurantName} fileCode="bot" />
+            <QrPoster
+              link={loaded.data.bot.botLink}
+              poster={{ restaurant: loaded.data.restaurantName }}
+              fileCode="bot"
+            />
             <CopyableLink label={`@${loaded.data.bot.botUsername}`} link={loaded.data.bot.botLink} />
           </>
         )}

@@ -1,6 +1,7 @@
 /**
- * Printable QR codes for a link: the code with its quiet zone, and the source's name and the link
- * under it, as one SVG (sharp at any print size) or one PNG. The QR modules come from the
+ * Printable posters for a link: the restaurant's name, an invitation a guest understands in Russian
+ * and English, the QR code with its quiet zone, and — small, for staff — which source the poster
+ * counts for; one SVG (sharp at any print size) or one PNG. The QR modules come from the
  * `<QRCodeSVG>` already on screen, so what is printed is exactly what the manager sees.
  */
 
@@ -10,10 +11,25 @@ export const printQrLevel = "Q" as const;
 export const printQrMarginModules = 4;
 
 const width = 600;
-const nameBaseline = 652;
-const linkBaseline = 700;
-const height = 740;
+const restaurantBaseline = 76;
+const invitationBaselines = [128, 162] as const;
+const qrTop = 184;
+const sourceBaseline = qrTop + width + 36;
+const height = sourceBaseline + 32;
 const pngScale = 2;
+
+/** The invitation, in both languages a Russian restaurant's guests read: the poster hangs for everyone. */
+export const posterInvitation = [
+  "Сканируйте — ваша карта гостя в Telegram",
+  "Scan — your loyalty card in Telegram",
+] as const;
+
+export interface PosterText {
+  /** The restaurant's name (the setting), the poster's headline. */
+  restaurant: string;
+  /** Which source the poster counts for, printed small for staff; none on the plain bot link's poster. */
+  sourceLabel?: string;
+}
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -24,16 +40,28 @@ function fittingFontSize(text: string, largest: number): number {
   return Math.max(10, Math.min(largest, Math.floor((width - 48) / (0.6 * Math.max(1, [...text].length)))));
 }
 
-/** The standalone SVG document: white background, the QR on top, the name and the link below. */
-export function printableQrSvg(qr: SVGSVGElement, name: string, link: string): string {
+/** One line of the poster, centred. */
+function line(
+  text: string,
+  baseline: number,
+  style: { size: number; bold?: boolean; colour: string },
+): string {
+  const weight = style.bold ? ` font-weight="700"` : "";
+  return `<text x="${width / 2}" y="${baseline}" text-anchor="middle" font-family="Helvetica, Arial, sans-serif"${weight} font-size="${fittingFontSize(text, style.size)}" fill="${style.colour}">${escapeXml(text)}</text>`;
+}
+
+/** The standalone SVG document: the restaurant's name and the invitation, the QR, the source small below. */
+export function printableQrSvg(qr: SVGSVGElement, poster: PosterText): string {
   const viewBox = qr.getAttribute("viewBox") ?? "0 0 1 1";
-  const fonts = "Helvetica, Arial, sans-serif";
+  const [russian, english] = posterInvitation;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<svg x="0" y="0" width="${width}" height="${width}" viewBox="${viewBox}" shape-rendering="crispEdges">${qr.innerHTML}</svg>`,
-    `<text x="${width / 2}" y="${nameBaseline}" text-anchor="middle" font-family="${fonts}" font-weight="700" font-size="${fittingFontSize(name, 36)}" fill="#000000">${escapeXml(name)}</text>`,
-    `<text x="${width / 2}" y="${linkBaseline}" text-anchor="middle" font-family="${fonts}" font-size="${fittingFontSize(link, 20)}" fill="#444444">${escapeXml(link)}</text>`,
+    line(poster.restaurant, restaurantBaseline, { size: 44, bold: true, colour: "#000000" }),
+    line(russian, invitationBaselines[0], { size: 26, colour: "#000000" }),
+    line(english, invitationBaselines[1], { size: 22, colour: "#444444" }),
+    `<svg x="0" y="${qrTop}" width="${width}" height="${width}" viewBox="${viewBox}" shape-rendering="crispEdges">${qr.innerHTML}</svg>`,
+    poster.sourceLabel ? line(poster.sourceLabel, sourceBaseline, { size: 14, colour: "#888888" }) : "",
     "</svg>",
   ].join("");
 }

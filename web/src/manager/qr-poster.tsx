@@ -4,6 +4,8 @@ import { haptic } from "../telegram";
 import { useManagerTexts } from "./manager-texts";
 import {
   copyText,
+  type PosterText,
+  posterInvitation,
   printableQrSvg,
   printQrLevel,
   printQrMarginModules,
@@ -12,14 +14,14 @@ import {
   svgToPng,
 } from "./printable-qr";
 
-/** A link's QR code as it will print, with the name under it and SVG/PNG downloads. */
-export function QrPoster({ link, name, fileCode }: { link: string; name: string; fileCode: string }) {
+/** A link's poster as it will print (printable-qr.ts), with SVG/PNG downloads. */
+export function QrPoster({ link, poster, fileCode }: { link: string; poster: PosterText; fileCode: string }) {
   const texts = useManagerTexts();
   const qr = useRef<SVGSVGElement>(null);
 
   const download = async (kind: "svg" | "png") => {
     if (!qr.current) return;
-    const svg = printableQrSvg(qr.current, name, link);
+    const svg = printableQrSvg(qr.current, poster);
     const blob = kind === "svg" ? new Blob([svg], { type: "image/svg+xml" }) : await svgToPng(svg);
     saveFile(blob, qrFileName(fileCode, kind));
     haptic.success();
@@ -27,6 +29,13 @@ export function QrPoster({ link, name, fileCode }: { link: string; name: string;
 
   return (
     <figure className="qr-poster">
+      <p className="qr-poster-restaurant">{poster.restaurant}</p>
+      <p className="qr-poster-invitation" lang="ru">
+        {posterInvitation[0]}
+      </p>
+      <p className="qr-poster-invitation qr-poster-invitation-second" lang="en">
+        {posterInvitation[1]}
+      </p>
       <QRCodeSVG
         ref={qr}
         value={link}
@@ -38,7 +47,7 @@ export function QrPoster({ link, name, fileCode }: { link: string; name: string;
         title={link}
         data-testid="qr-code"
       />
-      <figcaption className="qr-poster-name">{name}</figcaption>
+      {poster.sourceLabel && <figcaption className="qr-poster-name">{poster.sourceLabel}</figcaption>}
       <div className="qr-poster-actions">
         <button
           type="button"

@@ -18,8 +18,12 @@ export function ManagerSourceScreen() {
   const guestTexts = useTexts();
   const id = openedSource();
   const { loaded, setData } = useLoad(async () => {
-    const { sources } = await request(api.manager.sources.$get());
-    return sources.find((source) => source.id === id) ?? null;
+    const [{ sources }, { restaurantName }] = await Promise.all([
+      request(api.manager.sources.$get()),
+      request(api.manager.settings.$get()),
+    ]);
+    const source = sources.find((candidate) => candidate.id === id);
+    return source ? { ...source, restaurantName } : null;
   }, String(id));
   const [name, setName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,6 +33,7 @@ export function ManagerSourceScreen() {
   if (loaded.state === "failed") return <Notice tone="error">{failureText(texts, loaded.failure)}</Notice>;
   const source = loaded.data;
   if (!source) return <Notice tone="error">{texts.failed}</Notice>;
+  const { restaurantName } = source;
 
   async function update(change: { name?: string; archived?: boolean }) {
     const parsed = updateSourceRequestSchema.safeParse(change);
@@ -43,7 +48,7 @@ export function ManagerSourceScreen() {
       const updated = await request(
         api.manager.sources[":id"].$patch({ param: { id: String(source?.id) }, json: parsed.data }),
       );
-      setData(updated.source as Source);
+      setData({ ...(updated.source as Source), restaurantName });
       setName(null);
       haptic.success();
     } catch (failure) {
@@ -66,7 +71,11 @@ export function ManagerSourceScreen() {
         <CopyableLink label={texts.miniAppLinkLabel} link={source.links.miniApp} />
       </Section>
       <Section>
-        <QrPoster link={source.links.bot} name={sourceDisplayName(texts, source)} fileCode={source.code} />
+        <QrPoster
+          link={source.links.bot}
+          poster={{ restaurant: restaurantName, sourceLabel: sourceDisplayName(texts, source) }}
+          fileCode={source.code}
+        />
       </Section>
       <Section>
         {editing ? (
