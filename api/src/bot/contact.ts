@@ -4,7 +4,7 @@ import { Composer } from "grammy";
 import type { Database } from "../db/client";
 import { telegramUsers } from "../db/schema";
 import { acceptVerifiedPhone, phoneHolder } from "../guests/guests";
-import { normalizePhone } from "../guests/phone";
+import { normalizePhone, readablePhone } from "../guests/phone";
 import { recordSourceEvent } from "../sources/attribution";
 import { escapeHtml, userLink } from "../telegram/html";
 import { type FeatureDeps, telegramUserFrom } from "./feature-deps";
@@ -94,7 +94,7 @@ async function alertManagers(deps: FeatureDeps, ctx: BotContext, user: TelegramU
   const text = restaurantTexts.managerPhoneConflict({
     guest: userLink(user.id, fullName(user)),
     holder: holder ? userLink(holder.id, fullName(holder)) : null,
-    phone: escapeHtml(phone),
+    phone: escapeHtml(readablePhone(phone)),
   });
   ctx.queueMessage(deps.managerChatId, text, { parse_mode: "HTML" });
 }

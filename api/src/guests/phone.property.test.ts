@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskPhone, normalizePhone } from "./phone";
+import { maskPhone, normalizePhone, readablePhone } from "./phone";
 
 /** Russian mobile numbers written the ways people type them (as in the restaurant's guest base). */
 const typedRussianMobile = fc
@@ -63,6 +63,19 @@ describe("normalizePhone (properties)", () => {
         const masked = maskPhone(e164);
         expect(masked).toBe(`+7 *** ***-${e164.slice(-4, -2)}-${e164.slice(-2)}`);
         expect(masked.replace(/\D/g, "")).toHaveLength(5);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("writes phones for reading, in groups, and what it writes reads back as the same number", () => {
+    expect(readablePhone("+79215550102")).toBe("+7 921 555-01-02");
+    expect(readablePhone("+447911123456")).toBe("+44 7911 123456");
+    fc.assert(
+      fc.property(typedRussianMobile, ({ e164 }) => {
+        const readable = readablePhone(e164);
+        expect(readable).toMatch(/^\+7 \d{3} \d{3}-\d{2}-\d{2}$/);
+        expect(normalizePhone(readable)).toBe(e164);
       }),
       { numRuns: 200 },
     );

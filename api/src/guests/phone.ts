@@ -20,6 +20,19 @@ export function normalizePhone(input: string): string | null {
   return null;
 }
 
+/**
+ * A phone as people read it, still dialable: `+7 921 555-01-02` (the Russian convention, groups
+ * joined by hyphens at the end), other countries as libphonenumber-js writes them internationally.
+ */
+export function readablePhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  const international = parsed.formatInternational();
+  return parsed.countryCallingCode === "7"
+    ? international.replace(/ (\d{3})[ -](\d{2})[ -](\d{2})$/, " $1-$2-$3")
+    : international;
+}
+
 /** What a till may see of a phone: the country code and the last four digits (`+7 *** ***-93-92`). */
 export function maskPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);

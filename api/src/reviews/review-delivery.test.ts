@@ -63,7 +63,7 @@ describe("review delivery to the managers' chat", () => {
       [
         "📝 <b>Новый отзыв</b> · ★★★★☆ 4/5",
         'Гость: <a href="tg://user?id=9101">Ann Tester</a> @ann_k',
-        "Телефон: +79211234567",
+        "Телефон: +7 921 123-45-67",
         "",
         "The borscht was perfect.\nCome back soon!",
       ].join("\n"),

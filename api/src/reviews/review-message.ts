@@ -1,3 +1,4 @@
+import { readablePhone } from "../guests/phone";
 import { escapeHtml, userLink } from "../telegram/html";
 import { htmlMessageParts } from "../telegram/message-parts";
 import type { ReviewTexts } from "./review-texts";
@@ -39,7 +40,7 @@ export function reviewMessageParts(
       const lines = [
         `${texts.newReview} · ${ratingStars(review.rating, texts)}`,
         `${texts.guest}: ${authorLink(author)}`,
-        `${texts.phone}: ${author.phone ? escapeHtml(author.phone) : texts.noPhone}`,
+        `${texts.phone}: ${author.phone ? escapeHtml(readablePhone(author.phone)) : texts.noPhone}`,
       ];
       if (partCount > 1) lines.push(texts.continued(1, partCount));
       return lines.join("\n");
