@@ -39,6 +39,32 @@ describe("createApp", () => {
     }
   });
 
+  it("checks who is calling before the size, however large the body: 401 first, 413 for a known caller", async () => {
+    // Over the 21 MB memory guard, with its length declared: the old guard answered 413 to anyone.
+    const huge = "x".repeat(22 * 1024 * 1024);
+    const anonymousImport = await context.request("/api/manager/accounts/import", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: huge,
+    });
+    expect(anonymousImport.status).toBe(401);
+    const wrongKey = await context.request("/api/pos/identify", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer not-a-till-key" },
+      body: huge,
+    });
+    expect(wrongKey.status).toBe(401);
+    const guestReview = await context.request("/api/reviews", {
+      as: guest(7002),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: huge,
+    });
+    expect((await expectStatus<{ error: { code: string } }>(guestReview, 413)).error.code).toBe(
+      "payload_too_large",
+    );
+  });
+
   it("answers malformed JSON with 400 bad_request and oversized bodies with 413", async () => {
     const alice = guest(7001);
     const malformed = await context.request("/api/demo/share-phone", {

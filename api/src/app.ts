@@ -1,6 +1,5 @@
 import type { Api } from "grammy";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { GuestcardBot } from "./bot/create-bot";
@@ -53,9 +52,6 @@ export interface AppDeps {
   /** Prometheus metrics, shared with the bot (it counts updates); made here when not given. */
   metrics?: Metrics;
 }
-
-/** The largest body anything accepts (the CSV import); a memory guard in front of the per-route limits. */
-const hardBodyLimitBytes = 21 * 1024 * 1024;
 
 /**
  * The JSON API, mounted at /api: every route in one of four groups, each mounted under paths of its
@@ -138,15 +134,6 @@ export function createApp(deps: AppDeps) {
     (await deps.database.ping()) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),
   );
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: hardBodyLimitBytes,
-      onError: () => {
-        throw new ApiError("payload_too_large", "The body is too large.");
-      },
-    }),
-  );
   const api = apiRoutes(deps);
   // Public: the contract is no secret, and a till's developer reads it before they have a key.
   app.route(

@@ -1,5 +1,6 @@
 import { guestImportMaxBytes } from "@guestcard/shared";
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../errors";
 
 /**
@@ -73,3 +74,18 @@ export const jsonBodyReader: MiddlewareHandler = async (c, next) => {
   c.req.raw = new Request(c.req.raw, { body: text });
   await next();
 };
+
+/** The largest body anything accepts (the CSV import, with room for its multipart or encoding overhead). */
+const hardBodyLimitBytes = 21 * 1024 * 1024;
+
+/**
+ * A memory guard behind every group's guard (route-groups.ts): whatever a route does with its body, a
+ * stream past 21 MB is cut off. Behind the guard, not in front of it, so that a huge body from someone
+ * without a key is a 401 like any other (docs/api.md, the order of checks).
+ */
+export const hardBodyLimit: MiddlewareHandler = bodyLimit({
+  maxSize: hardBodyLimitBytes,
+  onError: () => {
+    throw new ApiError("payload_too_large", "The body is too large.");
+  },
+});

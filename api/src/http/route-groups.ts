@@ -7,7 +7,7 @@ import { type ManagerAccess, requireManager } from "../managers/manager-access";
 import { type PosVariables, posAuth } from "../pos/pos-auth";
 import { type GuestVariables, initDataAuth } from "../telegram/init-data-auth";
 import { errorEnvelopeRef } from "./openapi-document";
-import { jsonBodyReader } from "./request-body";
+import { hardBodyLimit, jsonBodyReader } from "./request-body";
 import { validationHook } from "./validation";
 
 /** What a guest (or manager, or demo) route knows once its guard has let the request in. */
@@ -58,6 +58,7 @@ export class RouteGroup<E extends Env> {
   routes(): OpenAPIHono<E> {
     const routes = openApiRoutes<E>();
     for (const guard of this.guards) routes.use("*", guard);
+    routes.use("*", hardBodyLimit);
     return routes;
   }
 
