@@ -269,7 +269,9 @@ describe(`points over HTTP: the till, the guest, the managers (${testDatabaseKin
             postPurchase({ identificationId, checkId: `H-10-${index}`, total: 10_000, redeem: 10 }),
           ),
         );
-        const bodies = await Promise.all(responses.map((response) => response.json()));
+        const bodies = await Promise.all(
+          responses.map((response) => response.json() as Promise<ErrorEnvelope>),
+        );
         const statuses = responses.map((response) => response.status).sort();
         expect(statuses).toEqual([...Array(10).fill(201), ...Array(10).fill(409)]);
         expect(
@@ -340,7 +342,7 @@ describe(`points over HTTP: the till, the guest, the managers (${testDatabaseKin
 
   describe("GET /api/pos/purchases", () => {
     it("lists this terminal's bills, newest first, with the guest's name and the refund, 50 a page", async () => {
-      const { identificationId, user } = await identifiedGuest();
+      const { identificationId } = await identifiedGuest();
       const ids: string[] = [];
       for (let index = 0; index < 53; index++) {
         const bill = await expectStatus<PurchaseResponse>(
