@@ -14,6 +14,7 @@ import { seedDemo } from "./demo/seed-demo";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createMetrics } from "./observability/metrics";
+import { startControlServer } from "./ops/control-server";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
 import { storeLoyaltyDefaults } from "./settings/settings";
@@ -60,6 +61,11 @@ async function main() {
   // The LOYALTY_* defaults are read by the database functions that close bills (settings/settings.ts).
   await storeLoyaltyDefaults(database.db, config.loyalty);
   if (demo) await seedDemo(database.db);
+  // `pnpm backup` asks this process for the embedded database, which it alone may open (api/src/ops).
+  const control =
+    config.database.kind === "embedded"
+      ? await startControlServer({ dataDir: config.database.dataDir, database, logger })
+      : undefined;
 
   // One set of metrics for the app (HTTP) and the bot (updates), served at /metrics.
   const metrics = createMetrics(database.db);
@@ -140,6 +146,7 @@ async function main() {
         deadline,
       ),
     ]);
+    await control?.close();
     await database.close();
     logger.info({ cutOff: drained.cutOff, workersStopped }, "stopped");
     process.exit(0);
