@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import type { PurchaseResponse } from "@guestcard/shared";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,9 +54,16 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
         checkId: `R-${index}`,
         total: 100_000 + index * 1_050,
       });
-      if (index === 0 && bought.ok) await refund(db, bought.response.purchase.id);
+      expect(bought.status, bought.bodyText).toBe(201);
+      if (index === 0) await refund(db, (bought.body as PurchaseResponse).purchase.id);
     }
-    const user = { id: guests[1]?.telegramUserId ?? 0, firstName: "Guest" };
+    const user = {
+      id: guests[1]?.telegramUserId ?? 0,
+      firstName: "Guest",
+      lastName: null,
+      username: null,
+      languageCode: "ru",
+    };
     const reviewIds = [
       await submitReview(db, user, { rating: 5, text: "Отлично" }),
       await submitReview(db, user, { rating: 2, text: "Долго ждали" }),
