@@ -60,9 +60,12 @@ describe(`pnpm backup while requests keep coming, pnpm restore elsewhere (${kind
 
   beforeAll(async () => {
     if (serverUrl) databaseUrl = await newDatabaseUrl();
-    server = await startServer({ DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+    server = await startServer(
+      { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+      240_000,
+    );
     botToken = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await server?.stop("SIGTERM");

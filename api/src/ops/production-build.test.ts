@@ -90,5 +90,5 @@ describe("the production build under pnpm install --prod (e2e)", () => {
     expect(output).toMatch(/^\{"level":30,.*"msg":"listening"\}$/m);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-  }, 240_000);
+  }, 480_000);
 });
