@@ -147,7 +147,7 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
       await source.close();
       await target.end();
     }
-  });
+  }, 180_000);
 
   it("refuses a database that has tables, and a DATA_DIR a server holds", async () => {
     const url = await createDatabase();
@@ -164,5 +164,5 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
       lock.release();
     }
     expect(existsSync(join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
-  });
+  }, 60_000);
 });
