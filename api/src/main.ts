@@ -15,6 +15,7 @@ import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createDailyStepScheduler } from "./loyalty/daily-step";
 import { createMetrics } from "./observability/metrics";
+import { startControlServer } from "./ops/control-server";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
 import { storeLoyaltyDefaults } from "./settings/settings";
@@ -61,6 +62,11 @@ async function main() {
   // The LOYALTY_* defaults are read by the database functions that close bills (settings/settings.ts).
   await storeLoyaltyDefaults(database.db, config.loyalty);
   if (demo) await seedDemo(database.db);
+  // `pnpm backup` asks this process for the embedded database, which it alone may open (api/src/ops).
+  const control =
+    config.database.kind === "embedded"
+      ? await startControlServer({ dataDir: config.database.dataDir, database, logger })
+      : undefined;
 
   // One set of metrics for the app (HTTP) and the bot (updates), served at /metrics.
   const metrics = createMetrics(database.db);
@@ -153,6 +159,7 @@ async function main() {
         deadline,
       ),
     ]);
+    await control?.close();
     await database.close();
     logger.info({ cutOff: drained.cutOff, workersStopped }, "stopped");
     process.exit(0);

@@ -22,6 +22,11 @@ export interface DatabaseConnection {
   migrate(): Promise<void>;
   /** true when the database answers a trivial query within `withinMs` (GET /health answers within 1 s). */
   ping(withinMs?: number): Promise<boolean>;
+  /**
+   * Embedded database only: the data directory as a gzipped tarball, taken while no statement and no
+   * transaction runs (`pnpm backup` asks the running server for it: api/src/ops/control-server.ts).
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -43,6 +48,14 @@ export function connectPglite(client: PGlite): DatabaseConnection {
       return run;
     },
     ping: (withinMs) => pingWith(db, withinMs),
+    dumpDataDir: async () => {
+      // A checkpoint first, so that a restore has little WAL to replay.
+      await client.exec("CHECKPOINT");
+      // Inside a transaction of our own: PGlite runs one transaction at a time, so none of the app's is
+      // half-way while the files are read, and the dump itself holds the statement lock (no statement
+      // runs either). The files are then what a clean stop would leave, bar our empty transaction.
+      return client.transaction(() => client.dumpDataDir("gzip"));
+    },
     close: async () => {
       if (!client.closed) await client.close();
     },
