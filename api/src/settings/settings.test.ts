@@ -50,7 +50,19 @@ describe("manager settings", () => {
       cardTtlSeconds: 300,
       miniAppShortName: "loyalty",
       restaurantName: "Trattoria",
+      birthdayGreeting: false,
     });
+  });
+
+  it("turns the birthday greeting on and off (off by default), and refuses anything but a boolean", async () => {
+    expect((await expectStatus<Settings>(await put({ birthdayGreeting: true }), 200)).birthdayGreeting).toBe(true);
+    expect((await readSettings(context.database.db, context.config)).birthdayGreeting).toBe(true);
+    const refused = await expectStatus<{ error: { fieldErrors: Record<string, string> } }>(
+      await put({ birthdayGreeting: "yes" }),
+      422,
+    );
+    expect(Object.keys(refused.error.fieldErrors)).toEqual(["birthdayGreeting"]);
+    expect((await expectStatus<Settings>(await put({ birthdayGreeting: false }), 200)).birthdayGreeting).toBe(false);
   });
 
   it("changes the lifetime of the next card issued", async () => {
@@ -69,6 +81,7 @@ describe("manager settings", () => {
       cardTtlSeconds: 600,
       miniAppShortName: "loyalty",
       restaurantName: "Osteria Nuova",
+      birthdayGreeting: false,
     });
     // What the bot reads for its texts, straight from the database.
     expect((await readSettings(context.database.db, context.config)).restaurantName).toBe("Osteria Nuova");
