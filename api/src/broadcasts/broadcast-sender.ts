@@ -7,6 +7,9 @@ import { classifyFailure } from "../outbox/telegram-failure";
 import { broadcastKeyboard, broadcastTextsFor } from "./broadcast-texts";
 import { takeSendTokenQuery, tokenWaitMs } from "./send-rate";
 
+/** A progress line in the log after this many messages sent by one process. */
+const progressEvery = 50;
+
 /** The token bucket broadcasts draw from (send-rate.ts). */
 const bucketKey = "broadcasts";
 
@@ -91,6 +94,8 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
   const timing = { ...defaultBroadcastTiming, ...options.timing };
   const { db, api, logger } = options;
   let stopping = false;
+  /** Messages this process has sent, for a progress line now and then (not per message). */
+  let sentHere = 0;
   let lanes: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
 
@@ -237,6 +242,10 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
       return;
     }
     await finish(broadcast.id, recipient, "sent", { messageId });
+    sentHere += 1;
+    if (sentHere % progressEvery === 0) {
+      logger.info({ broadcastId: broadcast.id, sentByThisProcess: sentHere }, "broadcast: progress");
+    }
   }
 
   async function failed(broadcast: ActiveBroadcast, recipient: ClaimedRecipient, error: unknown) {
