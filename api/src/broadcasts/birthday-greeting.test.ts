@@ -86,7 +86,7 @@ describe("the birthday greeting", () => {
     expect((first?.birthdays ?? 0) + (second?.birthdays ?? 0), "three guests credited, once").toBe(3);
     expect(await runDailyLoyaltyStep(db(), todayIn(timeZone, afterMidnight))).toMatchObject({ birthdays: 0 });
 
-    expect(await greetings()).toEqual([{ chat_id: 8_510, year: 2031 }]);
+    expect((await greetings()).map((row) => [Number(row.chat_id), row.year])).toEqual([[8_510, 2031]]);
     const jobs = await greetingJobs();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]?.payload).toMatchObject({ points: 100, year: 2031 });

@@ -14,7 +14,7 @@ import { type BroadcastSender, createBroadcastSender } from "./broadcast-sender"
 const scale = 10;
 const telegramLimit = 30 * scale;
 const ourRate = 25 * scale;
-const recipients = Number(process.env.SCALE_N ?? 5_000);
+const recipients = 5_000;
 const firstId = 8_000_000;
 
 const manager = guest(7_900, "Manager");

@@ -153,7 +153,7 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
                              and (b.paused_until is null or b.paused_until <= clock_timestamp()))
              order by r.run_at, r.id
              limit 1
-             for update of r skip locked)
+             for update of r skip locked),
           claimed as (
             update broadcast_recipients r set locked_until = ${leaseEnd()}, lease_token = ${leaseToken}::uuid
               from next where r.id = next.id
