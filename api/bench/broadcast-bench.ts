@@ -8,7 +8,10 @@ import { sql } from "drizzle-orm";
 import { audienceSql } from "../test/broadcast-kit";
 import { createTestContext, guest } from "../test/test-app";
 
-const { values } = parseArgs({ options: { guests: { type: "string", default: "1000000" } } });
+const { values } = parseArgs({
+  options: { guests: { type: "string", default: "1000000" } },
+  allowPositionals: true,
+});
 const guestCount = Number(values.guests);
 const manager = guest(1, "Bench manager");
 const context = await createTestContext({ ADMIN_TELEGRAM_IDS: String(manager.id) });

@@ -34,7 +34,7 @@ describe(`a broadcast to ${recipients} guests, two senders sharing it`, () => {
         logger: createLogger("silent"),
         miniAppUrl: undefined,
         messagesPerSecond: ourRate,
-        timing: { pollIntervalMs: 20, leaseMs: 10_000, backoffBaseMs: 20, backoffMaxMs: 100, concurrency: 4 },
+        timing: { pollIntervalMs: 20, leaseMs: 60_000, backoffBaseMs: 20, backoffMaxMs: 100, concurrency: 4 },
       }),
     );
   });

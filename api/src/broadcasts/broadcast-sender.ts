@@ -184,14 +184,26 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
     outcome: Outcome,
     details: { messageId?: number; error?: string } = {},
   ) {
-    await db.execute(sql`with done as (
+    const [row] = await selectRows<{ recorded: number | string }>(
+      db,
+      sql`with done as (
         update broadcast_recipients set status = ${outcome}, message_id = ${details.messageId ?? null},
                last_error = ${details.error ?? null}, done_at = now(), locked_until = null, lease_token = null,
                attempts = attempts + 1
          where id = ${recipient.id} and lease_token = ${recipient.leaseToken}::uuid
         returning 1)
       update broadcasts set ${counterOf[outcome]} = ${counterOf[outcome]} + (select count(*) from done)
-       where id = ${broadcastId}::uuid`);
+       where id = ${broadcastId}::uuid
+      returning (select count(*) from done) as recorded`,
+    );
+    if (Number(row?.recorded ?? 0) === 0) {
+      // The lease ran out before the outcome was written (the process stalled longer than the
+      // lease): another sender has the recipient now and may send it again (decision 024).
+      logger.warn(
+        { broadcastId, recipientId: recipient.id, outcome },
+        "broadcast: lease lost before the outcome was recorded",
+      );
+    }
   }
 
   /** Puts the recipient back for a later attempt; `countAttempt` false for a 429 (not its fault). */

@@ -66,7 +66,8 @@ describe("broadcasts", () => {
       logger: createLogger("silent"),
       miniAppUrl: `${testPublicUrl}/`,
       messagesPerSecond: 1000,
-      timing: { pollIntervalMs: 10, leaseMs: 5000, backoffBaseMs: 10, backoffMaxMs: 50, concurrency: 2 },
+      // Longer than any stall of a busy machine: nobody crashes here, so no lease should run out.
+      timing: { pollIntervalMs: 10, leaseMs: 60_000, backoffBaseMs: 10, backoffMaxMs: 50, concurrency: 2 },
     });
   });
   afterEach(async () => {
