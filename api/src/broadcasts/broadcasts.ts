@@ -47,6 +47,8 @@ export async function createBroadcast(
   context: SegmentContext & { managerTelegramId: number },
 ): Promise<BroadcastRow> {
   return db.transaction(async (tx) => {
+    // A million guests take seconds to copy: more than DATABASE_STATEMENT_TIMEOUT_MS allows a request.
+    await tx.execute(sql`set local statement_timeout = '120s'`);
     const [created] = await tx
       .insert(broadcasts)
       .values({
