@@ -5,6 +5,7 @@ import { createApp } from "./app";
 import { createBot, createBotApi } from "./bot/create-bot";
 import { connectBot } from "./bot/run-bot";
 import { describeError } from "./bot/update-log";
+import { createBroadcastDelivery } from "./broadcasts/broadcast-delivery";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { DataDirInUseError } from "./db/data-dir-lock";
@@ -86,6 +87,8 @@ async function main() {
 
   // Reviews and replies go to Telegram through the outbox; started once the server listens.
   const reviewDelivery = createReviewDelivery({ config, db: database.db, logger });
+  // Broadcasts: every process sends its share, paced together through the database.
+  const broadcastSender = createBroadcastDelivery({ config, db: database.db, logger });
 
   const app = createApp({
     config,
@@ -97,6 +100,7 @@ async function main() {
     telegram,
     bot,
     reviewDelivery,
+    broadcastSender,
     metrics,
   });
 
@@ -134,9 +138,10 @@ async function main() {
   const dailyStep = createDailyStepScheduler({
     db: database.db,
     logger,
-    utcOffsetMinutes: config.loyaltyDayUtcOffsetMinutes,
+    timeZone: config.timeZone,
   });
   dailyStep.start();
+  broadcastSender?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -152,6 +157,7 @@ async function main() {
       withinDeadline(
         Promise.all([
           reviewDelivery?.stop(),
+          broadcastSender?.stop(),
           bot?.replyDelivery.stop(),
           botConnection?.stop(),
           dailyStep.stop(),

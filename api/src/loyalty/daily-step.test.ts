@@ -12,11 +12,12 @@ import { pointsOf } from "./loyalty-test-kit";
 describe("the restaurant's day", () => {
   it("is the date at the restaurant's offset from UTC", () => {
     const lateEvening = new Date("2031-03-01T22:30:00Z");
-    expect(restaurantDay(lateEvening, 0)).toBe("2031-03-01");
-    expect(restaurantDay(lateEvening, 180), "Moscow: already the 2nd").toBe("2031-03-02");
-    expect(restaurantDay(new Date("2031-03-01T02:00:00Z"), -300), "New York: still the 28th").toBe(
-      "2031-02-28",
-    );
+    expect(restaurantDay("UTC", lateEvening)).toBe("2031-03-01");
+    expect(restaurantDay("Europe/Moscow", lateEvening), "Moscow: already the 2nd").toBe("2031-03-02");
+    expect(
+      restaurantDay("America/New_York", new Date("2031-03-01T02:00:00Z")),
+      "New York: still the 28th",
+    ).toBe("2031-02-28");
   });
 });
 
@@ -90,7 +91,7 @@ describe(`the programme's daily step, once per day across processes (${testDatab
     const scheduler = createDailyStepScheduler({
       db: db(),
       logger,
-      utcOffsetMinutes: 180,
+      timeZone: "Europe/Moscow",
       checkIntervalMs: 20,
       now: () => now,
     });

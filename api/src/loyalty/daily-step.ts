@@ -10,9 +10,18 @@ const catchUpDays = 7;
 /** How often each process looks whether today's step has run: one cheap statement. */
 const defaultCheckIntervalMs = 10 * 60 * 1000;
 
-/** The restaurant's date (YYYY-MM-DD) at `now`, for a restaurant `utcOffsetMinutes` east of UTC. */
-export function restaurantDay(now: Date, utcOffsetMinutes: number): string {
-  return new Date(now.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+/**
+ * The restaurant's date (YYYY-MM-DD) at `now` in its time zone (`TIMEZONE`): the day whose birthdays
+ * the daily step credits and greets, and the month a broadcast's "birthdays this month" means.
+ */
+export function restaurantDay(timeZone: string, now = new Date()): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
 }
 
 function addDays(day: string, days: number): string {
@@ -95,7 +104,8 @@ export interface DailyStepScheduler {
 export function createDailyStepScheduler(deps: {
   db: Database;
   logger: Logger;
-  utcOffsetMinutes: number;
+  /** The restaurant's IANA time zone (`TIMEZONE`). */
+  timeZone: string;
   checkIntervalMs?: number;
   now?: () => Date;
 }): DailyStepScheduler {
@@ -107,7 +117,7 @@ export function createDailyStepScheduler(deps: {
 
   const tick = async () => {
     try {
-      const runs = await runDueDailySteps(deps.db, restaurantDay(now(), deps.utcOffsetMinutes));
+      const runs = await runDueDailySteps(deps.db, restaurantDay(deps.timeZone, now()));
       for (const run of runs) deps.logger.info(run, "loyalty: daily step done");
     } catch (error) {
       deps.logger.warn({ err: error }, "loyalty: daily step failed; retrying at the next look");

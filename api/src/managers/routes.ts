@@ -1,3 +1,4 @@
+import { type BroadcastRouteDeps, broadcastRoutes } from "../broadcasts/routes";
 import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
@@ -15,6 +16,7 @@ export interface ManagerRouteDeps {
   managerAccess: ManagerAccess;
   botIdentity: BotIdentity;
   settingsDefaults: SettingsDefaults;
+  broadcasts: Omit<BroadcastRouteDeps, "db">;
 }
 
 /**
@@ -29,5 +31,6 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
     .route("/accounts", guestImportRoutes(group, deps))
     .route("/loyalty", managerLoyaltyRoutes(group, deps))
-    .route("/guests", managerGuestPointsRoutes(group, deps));
+    .route("/guests", managerGuestPointsRoutes(group, deps))
+    .route("/broadcasts", broadcastRoutes(group, { db: deps.db, ...deps.broadcasts }));
 }
