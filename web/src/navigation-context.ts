@@ -4,6 +4,7 @@ import { createContext, useContext } from "react";
 export type ScreenName =
   | "home"
   | "card"
+  | "points"
   | "review"
   | "my-data"
   | "manager"

@@ -23,6 +23,10 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/card"),
     (module) => module.CardScreen,
   ),
+  points: lazyScreen(
+    () => import("./screens/points"),
+    (module) => module.PointsScreen,
+  ),
   review: lazyScreen(
     () => import("./screens/review"),
     (module) => module.ReviewScreen,

@@ -10,10 +10,7 @@ type BillErrorCode = keyof Texts["billErrors"];
 type Listed =
   | { state: "loading" }
   | { state: "failed" }
-  | { state: "ready"; purchases: TillPurchase[]; more: boolean; loadingMore: boolean };
-
-/** A page of the list holds at least this many; fewer means the list reached its first bill. */
-const pageSize = 50;
+  | { state: "ready"; purchases: TillPurchase[]; nextBefore: string | null; loadingMore: boolean };
 
 /** This till's bills, newest first, each with a refund behind a confirmation. */
 export function TillPurchases({
@@ -36,8 +33,8 @@ export function TillPurchases({
     const answer = await tillPurchases(till.key);
     if (answer.kind === "key_rejected") return onKeyRejected();
     if (answer.kind !== "ok") return setListed({ state: "failed" });
-    const { purchases } = answer.body;
-    setListed({ state: "ready", purchases, more: purchases.length >= pageSize, loadingMore: false });
+    const { purchases, nextBefore } = answer.body;
+    setListed({ state: "ready", purchases, nextBefore, loadingMore: false });
   }, [till.key, onKeyRejected]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `changed` is what asks for a new read
@@ -46,11 +43,9 @@ export function TillPurchases({
   }, [load, changed]);
 
   async function loadMore() {
-    if (listed.state !== "ready") return;
-    const oldest = listed.purchases[listed.purchases.length - 1];
-    if (!oldest) return;
+    if (listed.state !== "ready" || !listed.nextBefore) return;
     setListed({ ...listed, loadingMore: true });
-    const answer = await tillPurchases(till.key, oldest.at);
+    const answer = await tillPurchases(till.key, listed.nextBefore);
     if (answer.kind === "key_rejected") return onKeyRejected();
     if (answer.kind !== "ok") return setListed({ ...listed, loadingMore: false });
     const known = new Set(listed.purchases.map((purchase) => purchase.id));
@@ -58,7 +53,7 @@ export function TillPurchases({
     setListed({
       state: "ready",
       purchases: [...listed.purchases, ...older],
-      more: answer.body.purchases.length >= pageSize,
+      nextBefore: answer.body.nextBefore,
       loadingMore: false,
     });
   }
@@ -91,7 +86,7 @@ export function TillPurchases({
           ))}
         </ul>
       )}
-      {listed.state === "ready" && listed.more && (
+      {listed.state === "ready" && listed.nextBefore && (
         <button
           type="button"
           className="button button-plain"
@@ -162,7 +157,7 @@ function PurchaseRow({
     <li className="cashier-purchase" data-purchase={purchase.checkId} data-refunded={refunded || undefined}>
       <div className="cashier-purchase-main">
         <span className="cashier-purchase-line">
-          {texts.purchaseLine(purchase.checkId, purchase.guestName)}
+          {texts.purchaseLine(purchase.checkId, purchase.guestName ?? "—")}
         </span>
         <span className="cashier-purchase-total">{money(purchase.total)}</span>
       </div>

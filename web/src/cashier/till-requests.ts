@@ -24,13 +24,15 @@ export type TillAnswer<T> =
   | { kind: "no_answer" }
   | { kind: "key_rejected" };
 
-/** A bill in this till's list: the purchase, whether it was refunded, and whose it was. */
+/** A bill in this till's list: the purchase, whether it was refunded, and whose it was (null once deleted). */
 export interface TillPurchase extends Purchase {
   refundedAt: string | null;
-  guestName: string;
+  guestName: string | null;
 }
 export interface TillPurchaseList {
   purchases: TillPurchase[];
+  /** Pass as `before` for the next page; null at the till's first bill. */
+  nextBefore: string | null;
 }
 
 /** A bill that gets no answer in this long is treated as unanswered: the cashier may retry it safely. */
