@@ -2,6 +2,7 @@ import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import type { Logger } from "../logger";
+import { managerGuestPointsRoutes, managerLoyaltyRoutes } from "../loyalty/routes";
 import { settingsRoutes } from "../settings/routes";
 import type { SettingsDefaults } from "../settings/settings";
 import { funnelRoutes, sourceRoutes } from "../sources/routes";
@@ -26,5 +27,7 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/sources", sourceRoutes(group, { ...deps, settingsDefaults: deps.settingsDefaults }))
     .route("/stats", funnelRoutes(group, deps))
     .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
-    .route("/accounts", guestImportRoutes(group, deps));
+    .route("/accounts", guestImportRoutes(group, deps))
+    .route("/loyalty", managerLoyaltyRoutes(group, deps))
+    .route("/guests", managerGuestPointsRoutes(group, deps));
 }
