@@ -1,8 +1,9 @@
+import type { TillPurchase } from "@guestcard/shared";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatMoney, formatPoints, pointsWord } from "../points/format";
 import type { cashierCatalogues } from "./cashier-texts";
 import { newIdempotencyKey, type TillKey } from "./pos-client";
-import { refundBill, type TillPurchase, tillPurchases } from "./till-requests";
+import { refundBill, tillPurchases } from "./till-requests";
 
 type Texts = (typeof cashierCatalogues)["en"];
 type BillErrorCode = keyof Texts["billErrors"];

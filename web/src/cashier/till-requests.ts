@@ -1,9 +1,9 @@
 import type {
   FieldErrors,
-  Purchase,
   PurchaseRequest,
   PurchaseResponse,
   RefundResponse,
+  TillPurchaseListResponse,
 } from "@guestcard/shared";
 import { parseErrorEnvelope } from "../error-envelope";
 
@@ -17,23 +17,16 @@ import { parseErrorEnvelope } from "../error-envelope";
  *   server's): the request may or may not have taken effect, so the page keeps the key and its retry
  *   sends the very same request, which the server answers with its first answer if it got there;
  * - `key_rejected`: the till's POS key no longer works.
+ *
+ * Plain `fetch` rather than the typed `hc` client: these routes send the stored answer's bytes as
+ * they are (a replay must be byte for byte the first answer), which the client's types cannot
+ * follow; the bodies are typed by the shared schemas' types instead.
  */
 export type TillAnswer<T> =
   | { kind: "ok"; body: T }
   | { kind: "refused"; status: number; code: string; fieldErrors: FieldErrors }
   | { kind: "no_answer" }
   | { kind: "key_rejected" };
-
-/** A bill in this till's list: the purchase, whether it was refunded, and whose it was (null once deleted). */
-export interface TillPurchase extends Purchase {
-  refundedAt: string | null;
-  guestName: string | null;
-}
-export interface TillPurchaseList {
-  purchases: TillPurchase[];
-  /** Pass as `before` for the next page; null at the till's first bill. */
-  nextBefore: string | null;
-}
 
 /** A bill that gets no answer in this long is treated as unanswered: the cashier may retry it safely. */
 const answerTimeoutMs = 15_000;
@@ -86,5 +79,5 @@ export function refundBill(posKey: string, purchaseId: string, idempotencyKey: s
 /** `GET /api/pos/purchases?before=`: this till's bills, newest first. */
 export function tillPurchases(posKey: string, before?: string) {
   const query = before ? `?${new URLSearchParams({ before })}` : "";
-  return send<TillPurchaseList>(posKey, "GET", `/purchases${query}`);
+  return send<TillPurchaseListResponse>(posKey, "GET", `/purchases${query}`);
 }

@@ -33,7 +33,7 @@ export function PointsIcon() {
  * the Points screen says what went wrong if the guest opens it from elsewhere.
  */
 export function PointsLine() {
-  const { api, launch, request } = useSession();
+  const { api, request } = useSession();
   const { locale, language } = useTexts();
   const texts = pointsCatalogues[language];
   const { navigate } = useNavigation();
@@ -41,14 +41,14 @@ export function PointsLine() {
 
   useEffect(() => {
     let current = true;
-    loadLoyalty({ api, launch, request }).then(
+    loadLoyalty({ api, request }).then(
       (answer) => current && setLoyalty(answer),
       () => undefined,
     );
     return () => {
       current = false;
     };
-  }, [api, launch, request]);
+  }, [api, request]);
 
   if (!loyalty) return null;
   const { balance, tier } = loyalty;

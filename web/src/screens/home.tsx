@@ -6,7 +6,9 @@ import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
 
 // Balance and tier arrive after home has shown, in their own chunk (decision 006's budget).
-const PointsLine = lazy(() => import("../points/points-line").then((module) => ({ default: module.PointsLine })));
+const PointsLine = lazy(() =>
+  import("../points/points-line").then((module) => ({ default: module.PointsLine })),
+);
 
 /** The registered guest's start: who they are, and one tap to the card the till needs. */
 export function HomeScreen() {

@@ -19,7 +19,7 @@ type Loaded =
  * with its running balance, newest first, paged by `before` (docs/api.md, `GET /api/loyalty`).
  */
 export function PointsScreen() {
-  const { api, launch, request } = useSession();
+  const { api, request } = useSession();
   const { locale, language } = useTexts();
   const texts = pointsCatalogues[language];
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
@@ -28,13 +28,13 @@ export function PointsScreen() {
   const load = useCallback(async () => {
     setLoaded({ state: "loading" });
     try {
-      const loyalty = await loadLoyalty({ api, launch, request });
+      const loyalty = await loadLoyalty({ api, request });
       setLoaded({ state: "ready", loyalty, history: loyalty.history, nextBefore: loyalty.nextBefore });
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       setLoaded({ state: "failed" });
     }
-  }, [api, launch, request]);
+  }, [api, request]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -43,7 +43,7 @@ export function PointsScreen() {
     if (loaded.state !== "ready" || !loaded.nextBefore) return;
     setLoadingMore(true);
     try {
-      const page = await loadLoyalty({ api, launch, request }, loaded.nextBefore);
+      const page = await loadLoyalty({ api, request }, loaded.nextBefore);
       setLoaded({ ...loaded, history: [...loaded.history, ...page.history], nextBefore: page.nextBefore });
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
@@ -74,10 +74,11 @@ export function PointsScreen() {
           <p className="points-empty">{texts.empty}</p>
         ) : (
           <ol className="points-history">
-            {history.map((movement, index) => (
+            {history.map((movement) => (
               <Movement
-                // Movements have no id of their own; time, kind and place in the list tell them apart.
-                key={`${movement.at}:${movement.kind}:${index}`}
+                // Movements have no id of their own; a guest's movements are decided one at a time,
+                // so time, kind and the running balance tell them apart.
+                key={`${movement.at}:${movement.kind}:${movement.points}:${movement.balanceAfter}`}
                 movement={movement}
                 texts={texts}
                 locale={locale}
@@ -88,7 +89,12 @@ export function PointsScreen() {
         )}
       </Section>
       {nextBefore && (
-        <button type="button" className="button button-plain" disabled={loadingMore} onClick={() => void more()}>
+        <button
+          type="button"
+          className="button button-plain"
+          disabled={loadingMore}
+          onClick={() => void more()}
+        >
           {loadingMore ? <span className="spinner" /> : texts.more}
         </button>
       )}
@@ -110,7 +116,8 @@ function Balance({
   const { tier } = loyalty;
   const next = tier.nextTier;
   // Whole percent, integer steps only; the bar is decoration, the sentence beside it is the figure.
-  const progress = next && next.spentToReach > 0 ? Math.min(100, Math.floor((tier.spent * 100) / next.spentToReach)) : 100;
+  const progress =
+    next && next.spentToReach > 0 ? Math.min(100, Math.floor((tier.spent * 100) / next.spentToReach)) : 100;
   return (
     <section className="points-balance" aria-label={texts.balance}>
       <span className="points-balance-label">{texts.balance}</span>
@@ -171,7 +178,9 @@ function Movement({
           {when}
           {movement.terminal !== null && ` · ${texts.till(movement.terminal)}`}
         </span>
-        <span data-balance-after={movement.balanceAfter}>{texts.balanceAfter(points(movement.balanceAfter))}</span>
+        <span data-balance-after={movement.balanceAfter}>
+          {texts.balanceAfter(points(movement.balanceAfter))}
+        </span>
       </div>
       {bill && <div className="points-note">{bill}</div>}
     </li>
