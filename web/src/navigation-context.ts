@@ -12,7 +12,8 @@ export type ScreenName =
   | "manager-source"
   | "manager-funnel"
   | "manager-settings"
-  | "manager-import";
+  | "manager-import"
+  | "manager-points";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

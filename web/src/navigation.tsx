@@ -60,6 +60,10 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/manager"),
     (module) => module.ManagerImportScreen,
   ),
+  "manager-points": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerPointsScreen,
+  ),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */

@@ -12,7 +12,6 @@ const en = {
   balance: "Your balance",
   tier: (name: string, percent: number) => `${name} · ${percent}% of every bill back in points`,
   nextTier: (remaining: string, name: string) => `${remaining} more spent and you reach ${name}`,
-  topTier: "You are on the top tier.",
   spent: (amount: string) => `Spent in the last 12 months: ${amount}`,
   howToSpend: (percent: number) =>
     `At the till, points pay up to ${percent}% of a bill; one point pays one rouble.`,
@@ -44,7 +43,6 @@ const ru: PointsTexts = {
   balance: "Ваш баланс",
   tier: (name, percent) => `${name} · ${percent}% от каждого чека баллами`,
   nextTier: (remaining, name) => `Ещё ${remaining} покупок — и уровень ${name}`,
-  topTier: "У вас самый высокий уровень.",
   spent: (amount) => `Покупки за последние 12 месяцев: ${amount}`,
   howToSpend: (percent) => `На кассе баллами можно оплатить до ${percent}% чека; один балл — один рубль.`,
   history: "История",

@@ -125,18 +125,20 @@ function Balance({
         {points(loyalty.balance)}
       </span>
       <span className="points-tier">{texts.tier(tier.name, tier.earnPercent)}</span>
-      <div
-        className="points-progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={progress}
-      >
-        <span style={{ width: `${progress}%` }} />
-      </div>
-      <span className="points-next">
-        {next ? texts.nextTier(formatMoney(next.remaining, locale), next.name) : texts.topTier}
-      </span>
+      {next && (
+        <>
+          <div
+            className="points-progress"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={progress}
+          >
+            <span style={{ width: `${progress}%` }} />
+          </div>
+          <span className="points-next">{texts.nextTier(formatMoney(next.remaining, locale), next.name)}</span>
+        </>
+      )}
       <span className="points-note">{texts.spent(formatMoney(tier.spent, locale))}</span>
       <span className="points-note">{texts.howToSpend(loyalty.maxRedeemPercent)}</span>
     </section>
@@ -165,6 +167,7 @@ function Movement({
     movement.checkId !== null && movement.total !== null
       ? texts.bill(movement.checkId, formatMoney(movement.total, locale))
       : null;
+  const balanceAfter = texts.balanceAfter(points(movement.balanceAfter));
   return (
     <li className="points-movement" data-kind={movement.kind} data-points={movement.points}>
       <div className="points-movement-row">
@@ -178,11 +181,14 @@ function Movement({
           {when}
           {movement.terminal !== null && ` · ${texts.till(movement.terminal)}`}
         </span>
-        <span data-balance-after={movement.balanceAfter}>
-          {texts.balanceAfter(points(movement.balanceAfter))}
-        </span>
+        {!bill && <span data-balance-after={movement.balanceAfter}>{balanceAfter}</span>}
       </div>
-      {bill && <div className="points-note">{bill}</div>}
+      {bill && (
+        <div className="points-movement-row points-note">
+          <span>{bill}</span>
+          <span data-balance-after={movement.balanceAfter}>{balanceAfter}</span>
+        </div>
+      )}
     </li>
   );
 }
