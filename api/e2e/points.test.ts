@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type {
   CardResponse,
+  LoyaltyProgramme,
   LoyaltyResponse,
   PurchaseRequest,
   TillPurchaseListResponse,
@@ -58,6 +59,8 @@ describe("points at the till and on the guest's phone (e2e)", () => {
         LOYALTY_WELCOME_POINTS: String(welcomePoints),
         LOYALTY_EARN_PERCENT: "5",
         LOYALTY_MAX_REDEEM_PERCENT: "30",
+        // The guest runs the restaurant too: the same phone leads to the manager's points screen.
+        ADMIN_TELEGRAM_IDS: String(guest.id),
       }),
       launchChromium(),
     ]);
@@ -200,6 +203,34 @@ describe("points at the till and on the guest's phone (e2e)", () => {
 
     const loyalty = await api<LoyaltyResponse>("/api/loyalty");
     expect(loyalty.body.balance).toBe(352);
+
+    // ── The manager's programme screen: today's figures, and a change checked field by field ──
+    await app.locator(".browser-back").click();
+    await app.getByRole("button", { name: /Manager tools/ }).click();
+    await app.getByRole("button", { name: /Points programme/ }).click();
+    await app.locator("[data-figure=outstanding]").waitFor();
+    await expect(app.locator("[data-figure=outstanding]").textContent()).resolves.toBe("352");
+    await expect(app.locator("tr[data-figure=bills] td").first().textContent()).resolves.toBe("1");
+    await expect(app.locator("tr[data-figure=pointsSpent] td").first().textContent()).resolves.toBe("200");
+    await app.locator("input[name=maxRedeemPercent]").fill("150");
+    await app.locator(".browser-main button").click();
+    await app.getByText("A whole percent from 0 to 100").waitFor();
+    await app.locator("input[name=maxRedeemPercent]").fill("40");
+    await app.getByRole("button", { name: "Add a tier" }).click();
+    await app.locator("input[name='tiers.1.name']").fill("Gold");
+    await app.locator("input[name='tiers.1.threshold']").fill("10000");
+    await app.locator("input[name='tiers.1.earnPercent']").fill("10");
+    await app.locator(".browser-main button").click();
+    await app.getByText("Saved").waitFor();
+    const programme = await api<LoyaltyProgramme>("/api/manager/loyalty/programme");
+    expect(programme.body).toMatchObject({
+      maxRedeemPercent: 40,
+      tiers: [
+        { name: "Standard", threshold: 0, earnPercent: 5 },
+        { name: "Gold", threshold: 1_000_000, earnPercent: 10 },
+      ],
+    });
+    await app.screenshot({ path: join(screenshotDir, "manager-points.png"), fullPage: true });
     expect(appProblems).toEqual([]);
     await phone.close();
 

@@ -67,7 +67,8 @@ const en = {
     birthdayPointsHint: "Credited once a year, on the guest's birthday. 0 turns it off.",
     lapse: "Points lapse without visits",
     lapseDays: "Days without a bill",
-    lapseHint: "Off: points never lapse. On: a guest's points lapse after this many days without a bill (30–3650).",
+    lapseHint:
+      "Off: points never lapse. On: a guest's points lapse after this many days without a bill (30–3650).",
     tiers: "Tiers",
     tiersHint:
       "By money paid in the last 12 months. The first tier is everyone's and starts at 0; its percent is the programme's earn percent. Thresholds rise.",
@@ -77,7 +78,10 @@ const en = {
     addTier: "Add a tier",
     removeTier: "Remove",
     tiersRule: "1–10 tiers: the first from 0, thresholds rising, names different",
-    notMoney: "An amount in digits, e.g. 15000 or 15000,50",
+    notMoney: "An amount in digits, e.g. 15000 or 15000.50",
+    percentRule: "A whole percent from 0 to 100",
+    pointsRule: "A whole number of points from 0 to 1,000,000",
+    lapseRule: "A whole number of days from 30 to 3650",
   },
 
   newSource: "New source",
@@ -232,6 +236,9 @@ const ru: ManagerTexts = {
     removeTier: "Убрать",
     tiersRule: "От 1 до 10 уровней: первый с 0, пороги растут, названия разные",
     notMoney: "Сумма цифрами, например 15000 или 15000,50",
+    percentRule: "Целый процент от 0 до 100",
+    pointsRule: "Целое число баллов от 0 до 1 000 000",
+    lapseRule: "Целое число дней от 30 до 3650",
   },
 
   newSource: "Новый источник",

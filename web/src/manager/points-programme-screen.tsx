@@ -1,4 +1,5 @@
 import {
+  type FieldErrors,
   issuesToFields,
   type LoyaltyProgramme,
   loyaltyProgrammeUpdateSchema,
@@ -12,7 +13,7 @@ import { ApiFailure } from "../api";
 import { parseMoneyInput } from "../cashier/money-input";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
-import { fieldErrorTexts, useTexts } from "../i18n";
+import { fieldErrorText, useTexts } from "../i18n";
 import { formatMoney, formatPoints } from "../points/format";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
@@ -100,8 +101,10 @@ export function ManagerPointsScreen() {
       lapseAfterDays: form.lapseOn ? wholeNumber(form.lapseDays) : null,
     });
     if (!parsed.success || Object.keys(localErrors).length > 0) {
-      const fromSchema = parsed.success ? {} : fieldErrorTexts(texts.fieldErrors, issuesToFields(parsed.error.issues));
-      setErrors(withTierRule({ ...fromSchema, ...localErrors }, texts));
+      const fromSchema = parsed.success
+        ? {}
+        : programmeErrorTexts(texts, issuesToFields(parsed.error.issues));
+      setErrors({ ...fromSchema, ...localErrors });
       haptic.error();
       return;
     }
@@ -115,8 +118,7 @@ export function ManagerPointsScreen() {
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       haptic.error();
-      if (Object.keys(error.fieldErrors).length > 0)
-        setErrors(withTierRule(fieldErrorTexts(texts.fieldErrors, error.fieldErrors), texts));
+      if (Object.keys(error.fieldErrors).length > 0) setErrors(programmeErrorTexts(texts, error.fieldErrors));
       else setStatus({ tone: "error", text: failureText(texts, error) });
     } finally {
       setSaving(false);
@@ -131,7 +133,9 @@ export function ManagerPointsScreen() {
       {figures.loaded.state === "failed" && (
         <Notice tone="error">{failureText(texts, figures.loaded.failure)}</Notice>
       )}
-      {figures.loaded.state === "ready" && <FiguresTable figures={figures.loaded.data} texts={texts} locale={locale} />}
+      {figures.loaded.state === "ready" && (
+        <FiguresTable figures={figures.loaded.data} texts={texts} locale={locale} />
+      )}
     </Section>
   );
 
@@ -229,9 +233,15 @@ export function ManagerPointsScreen() {
             // Tiers have no id; a row is its place on the ladder.
             // biome-ignore lint/suspicious/noArrayIndexKey: the ladder's order is the tiers' identity
             <div className="points-tier-row" key={index} data-tier={index}>
-              {input(`tiers.${index}.name`, texts.points.tierName, tier.name, (value) => setTier(index, { name: value }), {
-                maxLength: loyaltyTierNameMaxLength,
-              })}
+              {input(
+                `tiers.${index}.name`,
+                texts.points.tierName,
+                tier.name,
+                (value) => setTier(index, { name: value }),
+                {
+                  maxLength: loyaltyTierNameMaxLength,
+                },
+              )}
               {input(
                 `tiers.${index}.threshold`,
                 texts.points.tierThreshold,
@@ -275,9 +285,28 @@ export function ManagerPointsScreen() {
   );
 }
 
-/** The ladder's own rule (first from 0, rising, distinct names) said as one sentence, whatever its code. */
-function withTierRule(errors: Record<string, string>, texts: ManagerTexts): Record<string, string> {
-  return errors.tiers ? { ...errors, tiers: texts.points.tiersRule } : errors;
+/**
+ * The programme's field errors, by code and field. A number's errors (`wrong_type` for "abc",
+ * `out_of_range` with one bound) read best as the field's whole rule; a tier's name keeps the
+ * generic texts (required, too long); the ladder's own rule (first from 0, rising, distinct names)
+ * is one sentence whatever its code.
+ */
+function programmeErrorTexts(texts: ManagerTexts, errors: FieldErrors): Record<string, string> {
+  const ruleOf = (field: string): string | null => {
+    if (field === "tiers") return texts.points.tiersRule;
+    if (field === "maxRedeemPercent" || /^tiers\.\d+\.earnPercent$/.test(field))
+      return texts.points.percentRule;
+    if (field === "welcomePoints" || field === "birthdayPoints") return texts.points.pointsRule;
+    if (field === "lapseAfterDays") return texts.points.lapseRule;
+    if (/^tiers\.\d+\.threshold$/.test(field)) return texts.points.notMoney;
+    return null;
+  };
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, error]) => [
+      field,
+      ruleOf(field) ?? fieldErrorText(texts.fieldErrors, error),
+    ]),
+  );
 }
 
 const periods = ["today", "last7Days", "last30Days"] as const;

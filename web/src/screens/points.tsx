@@ -136,7 +136,9 @@ function Balance({
           >
             <span style={{ width: `${progress}%` }} />
           </div>
-          <span className="points-next">{texts.nextTier(formatMoney(next.remaining, locale), next.name)}</span>
+          <span className="points-next">
+            {texts.nextTier(formatMoney(next.remaining, locale), next.name)}
+          </span>
         </>
       )}
       <span className="points-note">{texts.spent(formatMoney(tier.spent, locale))}</span>
