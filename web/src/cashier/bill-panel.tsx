@@ -6,7 +6,7 @@ import {
   type PurchaseResponse,
 } from "@guestcard/shared";
 import { type FormEvent, useRef, useState } from "react";
-import { formatMoney, formatPoints, pointsWord } from "../points/format";
+import { formatMoney, formatPoints, pointsWord, tierDisplayName } from "../points/format";
 import { billFigures } from "./bill-figures";
 import type { cashierCatalogues } from "./cashier-texts";
 import { parseMoneyInput, parsePointsInput } from "./money-input";
@@ -179,7 +179,7 @@ export function BillPanel({
           {texts.balance}: <strong data-balance={loyalty.balance}>{points(loyalty.balance)}</strong>
         </span>
         <span>
-          {texts.tier}: <strong>{loyalty.tier}</strong>
+          {texts.tier}: <strong>{tierDisplayName(loyalty.tier, texts.defaultTier)}</strong>
         </span>
         <span className="cashier-bill-hint">
           {figuresForMax

@@ -1,3 +1,5 @@
+import { defaultTierName } from "@guestcard/shared";
+
 /**
  * Money and points for people to read. Amounts travel as integers (minor units, whole points:
  * docs/api.md, "Points: money and rounding"); this is the only place they become text, and it never
@@ -43,6 +45,14 @@ export function formatPoints(points: number, locale: string, signed = false): st
   const text = cached(pointFormats, locale, { maximumFractionDigits: 0 }).format(Math.abs(points));
   if (points < 0) return `−${text}`;
   return signed && points > 0 ? `+${text}` : text;
+}
+
+/**
+ * A tier's name for people: the one tier every programme starts with is named in the reader's
+ * language until a manager renames it (its stored name is shared/src/loyalty.ts's `defaultTierName`).
+ */
+export function tierDisplayName(name: string, defaultTierText: string): string {
+  return name === defaultTierName ? defaultTierText : name;
 }
 
 /** The word for points after a number, by the language's plural rules ("1 балл", "3 балла", "5 баллов"). */

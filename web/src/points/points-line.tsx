@@ -4,7 +4,7 @@ import { Cell } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
-import { formatPoints, pointsWord } from "./format";
+import { formatPoints, pointsWord, tierDisplayName } from "./format";
 import { loadLoyalty } from "./loyalty-request";
 import { pointsCatalogues } from "./points-texts";
 
@@ -57,7 +57,8 @@ export function PointsLine() {
       icon={<PointsIcon />}
       title={
         <span data-points-balance={balance}>
-          {formatPoints(balance, locale)} {pointsWord(balance, locale, texts.pointsWords)} · {tier.name}
+          {formatPoints(balance, locale)} {pointsWord(balance, locale, texts.pointsWords)} ·{" "}
+          {tierDisplayName(tier.name, texts.defaultTier)}
         </span>
       }
       hint={texts.homeHint}

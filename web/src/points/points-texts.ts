@@ -8,6 +8,7 @@ import type { PointsWords } from "./format";
 const en = {
   pointsWords: { one: "point", other: "points" } as PointsWords,
   homeHint: "Balance, tier and history",
+  defaultTier: "Standard",
   title: "Points",
   balance: "Your balance",
   tier: (name: string, percent: number) => `${name} · ${percent}% of every bill back in points`,
@@ -39,6 +40,7 @@ export type PointsTexts = typeof en;
 const ru: PointsTexts = {
   pointsWords: { one: "балл", few: "балла", many: "баллов", other: "балла" },
   homeHint: "Баланс, уровень и история",
+  defaultTier: "Стандарт",
   title: "Баллы",
   balance: "Ваш баланс",
   tier: (name, percent) => `${name} · ${percent}% от каждого чека баллами`,

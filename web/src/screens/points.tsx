@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { ApiFailure } from "../api";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
-import { formatMoney, formatPoints, pointsWord } from "../points/format";
+import { formatMoney, formatPoints, pointsWord, tierDisplayName } from "../points/format";
 import { loadLoyalty } from "../points/loyalty-request";
 import { type PointsTexts, pointsCatalogues } from "../points/points-texts";
 import { useSession } from "../session";
@@ -124,7 +124,9 @@ function Balance({
       <span className="points-balance-figure" data-balance={loyalty.balance}>
         {points(loyalty.balance)}
       </span>
-      <span className="points-tier">{texts.tier(tier.name, tier.earnPercent)}</span>
+      <span className="points-tier">
+        {texts.tier(tierDisplayName(tier.name, texts.defaultTier), tier.earnPercent)}
+      </span>
       {next && (
         <>
           <div
