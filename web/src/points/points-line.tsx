@@ -8,7 +8,7 @@ import { formatPoints, pointsWord, tierDisplayName } from "./format";
 import { loadLoyalty } from "./loyalty-request";
 import { pointsCatalogues } from "./points-texts";
 
-/** A coin: the points' own icon, drawn like layout.tsx's line icons. */
+/** A star: the points' own icon, drawn like layout.tsx's line icons. */
 export function PointsIcon() {
   return (
     <svg
@@ -19,10 +19,10 @@ export function PointsIcon() {
       stroke="currentColor"
       strokeWidth="1.8"
       strokeLinecap="round"
+      strokeLinejoin="round"
       aria-hidden="true"
     >
-      <circle cx="12" cy="12" r="8.5" />
-      <path d="M12 7.5v9M9.5 9.5h3.75a1.75 1.75 0 0 1 0 3.5H10.5a1.75 1.75 0 0 0 0 3.5H14.5" />
+      <path d="M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8L12 16.9l-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z" />
     </svg>
   );
 }
