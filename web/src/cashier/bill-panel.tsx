@@ -10,6 +10,7 @@ import { formatMoney, formatPoints, pointsWord, tierDisplayName } from "../point
 import { billFigures } from "./bill-figures";
 import type { cashierCatalogues } from "./cashier-texts";
 import { parseMoneyInput, parsePointsInput } from "./money-input";
+import { rememberPendingBill } from "./pending-bill";
 import { newIdempotencyKey, type TillKey } from "./pos-client";
 import { closeBill } from "./till-requests";
 
@@ -122,6 +123,7 @@ export function BillPanel({
     setPhase({ kind: "sending" });
     const answer = await closeBill(till.key, toSend.request, toSend.key);
     inFlight.current = false;
+    if (answer.kind === "ok" || answer.kind === "refused") rememberPendingBill(null);
     switch (answer.kind) {
       case "ok":
         setAttempt(null);
@@ -149,6 +151,7 @@ export function BillPanel({
     if (!request) return;
     const fresh = { key: newIdempotencyKey(), request };
     setAttempt(fresh);
+    rememberPendingBill({ ...fresh, guestName: guest.account.displayName });
     void send(fresh);
   }
 
@@ -303,6 +306,7 @@ export function BillPanel({
               className="button button-plain"
               onClick={() => {
                 setAttempt(null);
+                rememberPendingBill(null);
                 setDiscarding(false);
                 setPhase({ kind: "editing" });
               }}

@@ -60,6 +60,8 @@ const en = {
     "No answer from the server: the bill may or may not be closed. Retry sends the same bill again and can never charge twice.",
   retrySame: "Retry",
   discard: "Discard this bill",
+  pendingBill: (check: string, guest: string, total: string) =>
+    `Bill № ${check} for ${guest} (${total}) was sent, but no answer came before the page closed. Retry it: the same request can never charge twice.`,
   discardConfirm:
     "Discard? If the server did close it, the bill will be in the list below; check it before closing it again.",
   billClosed: "Bill closed",
@@ -174,6 +176,8 @@ const ru: CashierTexts = {
     "Сервер не ответил: чек мог пройти, а мог и нет. «Повторить» отправит тот же чек ещё раз — дважды он не спишется никогда.",
   retrySame: "Повторить",
   discard: "Отменить этот чек",
+  pendingBill: (check, guest, total) =>
+    `Чек № ${check} для гостя ${guest} (${total}) был отправлен, но ответа не было до закрытия страницы. Повторите его: тот же запрос никогда не спишется дважды.`,
   discardConfirm:
     "Отменить? Если сервер всё же провёл чек, он появится в списке ниже — проверьте, прежде чем проводить снова.",
   billClosed: "Чек проведён",

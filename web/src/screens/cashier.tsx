@@ -7,6 +7,7 @@ import {
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { BillPanel } from "../cashier/bill-panel";
 import { cashierCatalogues } from "../cashier/cashier-texts";
+import { PendingBillNotice } from "../cashier/pending-bill";
 import {
   createPosClient,
   forgetTillKey,
@@ -270,6 +271,13 @@ function TillDesk({
         </button>
       </form>
 
+      <PendingBillNotice
+        till={till}
+        texts={texts}
+        locale={locale}
+        onSettled={() => setBillsChanged((count) => count + 1)}
+        onKeyRejected={() => onKeyRejected(true)}
+      />
       <Answer outcome={outcome} texts={texts} now={now} />
       {outcome.kind === "found" && (
         <BillPanel
