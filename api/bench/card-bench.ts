@@ -265,6 +265,7 @@ interface Measurement {
   failures: number;
 }
 
+const formatRatio = (ratio: number) => (Number.isFinite(ratio) ? ratio.toFixed(2) : "–");
 const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -368,7 +369,12 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
       if (scenario === "identify") identify = run.requestsPerSecond;
       runs.set(scenario, [
         ...(runs.get(scenario) ?? []),
-        { ...run, ratio: run.requestsPerSecond / baseline, toIdentify: run.requestsPerSecond / identify },
+        {
+          ...run,
+          ratio: run.requestsPerSecond / baseline,
+          // The baseline runs before identify in a round: no ratio to it.
+          toIdentify: identify > 0 ? run.requestsPerSecond / identify : Number.NaN,
+        },
       ]);
     }
   }
@@ -384,7 +390,7 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
     };
     console.log(
       `  ${scenario.padEnd(9)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
-        `×${measurement.ratio.toFixed(2)} (identify ×${measurement.toIdentify.toFixed(2)})  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
+        `×${measurement.ratio.toFixed(2)} (identify ×${formatRatio(measurement.toIdentify)})  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
         `(rounds: ${list.map((run) => run.requestsPerSecond.toFixed(0)).join(", ")} req/s)` +
         (measurement.failures ? `  ${measurement.failures} FAILED` : ""),
     );
@@ -445,7 +451,7 @@ for (const entry of cases) {
     const versusSmall = entry === large && smallP99 ? `${(measurement.p99 / smallP99).toFixed(2)}×` : "";
     console.log(
       `| ${entry.name} | ${measurement.scenario} | ${measurement.requestsPerSecond.toFixed(0)} | ` +
-        `${measurement.ratio.toFixed(2)} | ${measurement.toIdentify.toFixed(2)} | ` +
+        `${measurement.ratio.toFixed(2)} | ${formatRatio(measurement.toIdentify)} | ` +
         `${measurement.p50} | ${measurement.p99} | ${versusSmall} |`,
     );
   }
