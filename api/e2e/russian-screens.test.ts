@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cashierCatalogues } from "../../web/src/cashier/cashier-texts";
 import { ru as guestCatalogue } from "../../web/src/i18n/ru";
 import { managerCatalogues } from "../../web/src/manager/manager-catalogue";
+import { pointsCatalogues } from "../../web/src/points/points-texts";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { animationsFinished, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
@@ -67,6 +68,7 @@ const russianTexts = [
   ...catalogueTexts(guestCatalogue),
   ...catalogueTexts(cashierCatalogues.ru),
   ...catalogueTexts(managerCatalogues.ru),
+  ...catalogueTexts(pointsCatalogues.ru),
 ];
 const russianStrings = new Set(russianTexts.map((text) => text.trim()));
 
@@ -313,6 +315,13 @@ describe("every screen in Russian (e2e)", () => {
       await mainButton(page).click();
       await heading(page, /Здравствуйте, Анна!/).waitFor();
       await readScreen(page, "guest-home");
+      // Balance and tier arrive on home a moment later; then the Points screen.
+      await page.locator("[data-points-balance]").waitFor();
+      await readScreen(page, "guest-home-points");
+      await page.locator("[data-points-balance]").click();
+      await heading(page, /^Баллы$/).waitFor();
+      await readScreen(page, "guest-points");
+      await back(page);
 
       await mainButton(page).click();
       await page.locator("[data-pin]").first().waitFor();
@@ -388,6 +397,13 @@ describe("every screen in Russian (e2e)", () => {
         await page.locator("[data-answer=found]").waitFor();
         await page.getByText("Ольга С.").waitFor();
         await readScreen(page, "cashier-identified");
+        // The bill: figures in roubles, and a total the page will not guess at.
+        await page.getByLabel("Сумма чека").fill("1 250,50");
+        await page.locator("[data-figure=paid]").filter({ hasText: "₽" }).waitFor();
+        await readScreen(page, "cashier-bill");
+        await page.getByLabel("Сумма чека").fill("1,234");
+        await page.getByText(cashierCatalogues.ru.moneyProblems.ambiguous).waitFor();
+        await readScreen(page, "cashier-bill-error");
 
         // A PIN with a valid check digit that no card has.
         const unknown = withDammCheckDigit(card.pin.startsWith("00000") ? "11111" : "00000");

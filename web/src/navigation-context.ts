@@ -4,6 +4,7 @@ import { createContext, useContext } from "react";
 export type ScreenName =
   | "home"
   | "card"
+  | "points"
   | "review"
   | "my-data"
   | "manager"
@@ -11,7 +12,8 @@ export type ScreenName =
   | "manager-source"
   | "manager-funnel"
   | "manager-settings"
-  | "manager-import";
+  | "manager-import"
+  | "manager-points";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

@@ -23,6 +23,10 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/card"),
     (module) => module.CardScreen,
   ),
+  points: lazyScreen(
+    () => import("./screens/points"),
+    (module) => module.PointsScreen,
+  ),
   review: lazyScreen(
     () => import("./screens/review"),
     (module) => module.ReviewScreen,
@@ -55,6 +59,10 @@ const screens: Record<ScreenName, ComponentType> = {
   "manager-import": lazyScreen(
     () => import("./screens/manager"),
     (module) => module.ManagerImportScreen,
+  ),
+  "manager-points": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerPointsScreen,
   ),
 };
 

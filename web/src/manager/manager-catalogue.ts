@@ -20,6 +20,8 @@ type ManagerFieldErrorTexts = FieldErrorTexts<
   | "already_used"
   | "column_missing"
   | "column_repeated"
+  | "out_of_range"
+  | "too_short"
 >;
 
 /** What a failed request means for a manager; `unexpected` for any code not listed. */
@@ -41,6 +43,46 @@ const en = {
   settingsHint: "Card lifetime, Mini App name, restaurant name",
   importTitle: "Import guests",
   importHint: "Bring your existing guest base from a CSV file",
+  pointsTitle: "Points programme",
+  pointsHint: "Earning, spending, tiers, and what the programme costs",
+  points: {
+    figures: "Figures",
+    outstanding: "Points guests hold now (the restaurant's liability)",
+    today: "Today",
+    last7Days: "7 days",
+    last30Days: "30 days",
+    pointsIssued: "Points issued",
+    pointsSpent: "Points spent",
+    pointsLapsed: "Points lapsed",
+    pointsRefunded: "Points returned by refunds (net)",
+    pointsAdjustedDown: "Points taken by hand",
+    bills: "Bills of card holders",
+    averageBill: "Average bill",
+    settings: "Settings",
+    settingsHint: "Changes apply from the next bill on, never to bills already closed.",
+    maxRedeemPercent: "Points may pay up to, % of a bill",
+    welcomePoints: "Welcome points",
+    welcomePointsHint: "Credited once, when a guest joins.",
+    birthdayPoints: "Birthday points",
+    birthdayPointsHint: "Credited once a year, on the guest's birthday. 0 turns it off.",
+    lapse: "Points lapse without visits",
+    lapseDays: "Days without a bill",
+    lapseHint:
+      "Off: points never lapse. On: a guest's points lapse after this many days without a bill (30–3650).",
+    tiers: "Tiers",
+    tiersHint:
+      "By money paid in the last 12 months. The first tier is everyone's and starts at 0; its percent is the programme's earn percent. Thresholds rise.",
+    tierName: "Name",
+    tierThreshold: "From, spent in 12 months",
+    tierEarnPercent: "Earn, %",
+    addTier: "Add a tier",
+    removeTier: "Remove",
+    tiersRule: "1–10 tiers: the first from 0, thresholds rising, names different",
+    notMoney: "An amount in digits, e.g. 15000 or 15000.50",
+    percentRule: "A whole percent from 0 to 100",
+    pointsRule: "A whole number of points from 0 to 1,000,000",
+    lapseRule: "A whole number of days from 30 to 3650",
+  },
 
   newSource: "New source",
   sourceName: "Name",
@@ -127,6 +169,9 @@ const en = {
     already_used: "Another source already has this code: choose another one",
     column_missing: ({ column }) => `The header row has no ${column} column`,
     column_repeated: ({ column }) => `The header names the ${column} column twice`,
+    out_of_range: ({ min, max }) =>
+      max === undefined ? `At least ${min}` : min === undefined ? `At most ${max}` : `From ${min} to ${max}`,
+    too_short: ({ min }) => `At least ${min}`,
     invalid: "Please check this",
   } satisfies ManagerFieldErrorTexts as ManagerFieldErrorTexts,
   failures: {
@@ -156,6 +201,46 @@ const ru: ManagerTexts = {
   settingsHint: "Срок карты, имя Mini App, название ресторана",
   importTitle: "Импорт гостей",
   importHint: "Загрузите вашу базу гостей из CSV-файла",
+  pointsTitle: "Программа баллов",
+  pointsHint: "Начисление, списание, уровни и во что обходится программа",
+  points: {
+    figures: "Показатели",
+    outstanding: "Баллов у гостей сейчас (обязательства ресторана)",
+    today: "Сегодня",
+    last7Days: "7 дней",
+    last30Days: "30 дней",
+    pointsIssued: "Начислено баллов",
+    pointsSpent: "Списано баллов",
+    pointsLapsed: "Сгорело баллов",
+    pointsRefunded: "Возвращено возвратами чеков (итог)",
+    pointsAdjustedDown: "Снято вручную",
+    bills: "Чеков держателей карт",
+    averageBill: "Средний чек",
+    settings: "Настройки",
+    settingsHint: "Изменения действуют со следующего чека и никогда не меняют уже проведённые.",
+    maxRedeemPercent: "Баллами можно оплатить до, % чека",
+    welcomePoints: "Приветственные баллы",
+    welcomePointsHint: "Начисляются один раз, когда гость присоединяется.",
+    birthdayPoints: "Баллы ко дню рождения",
+    birthdayPointsHint: "Начисляются раз в год, в день рождения гостя. 0 — не начислять.",
+    lapse: "Баллы сгорают без визитов",
+    lapseDays: "Дней без чека",
+    lapseHint:
+      "Выключено: баллы не сгорают. Включено: баллы гостя сгорают через столько дней без чека (30–3650).",
+    tiers: "Уровни",
+    tiersHint:
+      "По сумме покупок за последние 12 месяцев. Первый уровень — у всех, он начинается с 0, его процент — процент начисления программы. Пороги растут.",
+    tierName: "Название",
+    tierThreshold: "От суммы покупок за 12 месяцев",
+    tierEarnPercent: "Начисление, %",
+    addTier: "Добавить уровень",
+    removeTier: "Убрать",
+    tiersRule: "От 1 до 10 уровней: первый с 0, пороги растут, названия разные",
+    notMoney: "Сумма цифрами, например 15000 или 15000,50",
+    percentRule: "Целый процент от 0 до 100",
+    pointsRule: "Целое число баллов от 0 до 1 000 000",
+    lapseRule: "Целое число дней от 30 до 3650",
+  },
 
   newSource: "Новый источник",
   sourceName: "Название",
@@ -240,6 +325,9 @@ const ru: ManagerTexts = {
     already_used: "Этот код уже у другого источника: выберите другой",
     column_missing: ({ column }) => `В строке заголовков нет колонки ${column}`,
     column_repeated: ({ column }) => `Колонка ${column} указана в заголовке дважды`,
+    out_of_range: ({ min, max }) =>
+      max === undefined ? `Не меньше ${min}` : min === undefined ? `Не больше ${max}` : `От ${min} до ${max}`,
+    too_short: ({ min }) => `Не меньше ${min}`,
     invalid: "Проверьте это поле",
   },
   failures: {

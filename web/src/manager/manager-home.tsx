@@ -37,6 +37,12 @@ export function ManagerScreen() {
       </Section>
       <Section>
         <Cell
+          icon={<Icon name="chart" />}
+          title={texts.pointsTitle}
+          hint={texts.pointsHint}
+          onClick={() => navigate("manager-points")}
+        />
+        <Cell
           icon={<Icon name="qr" />}
           title={texts.sources}
           hint={texts.sourcesHint}

@@ -5,7 +5,9 @@ import {
   readCardCode,
 } from "@guestcard/shared";
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { BillPanel } from "../cashier/bill-panel";
 import { cashierCatalogues } from "../cashier/cashier-texts";
+import { PendingBillNotice } from "../cashier/pending-bill";
 import {
   createPosClient,
   forgetTillKey,
@@ -13,6 +15,7 @@ import {
   storeTillKey,
   type TillKey,
 } from "../cashier/pos-client";
+import { TillPurchases } from "../cashier/till-purchases";
 import { Loading, Notice, Page } from "../components/layout";
 import { parseErrorEnvelope } from "../error-envelope";
 import { useTexts } from "../i18n";
@@ -30,7 +33,8 @@ const CameraScanner = lazy(() =>
  * scanned QR (a 2D scanner types it and presses Enter), a typed PIN, or the camera.
  */
 export function CashierScreen() {
-  const texts = cashierCatalogues[useTexts().language];
+  const { language, locale } = useTexts();
+  const texts = cashierCatalogues[language];
   // The demo launcher hands over its till's key in the URL fragment (never sent to a server).
   const [offeredKey] = useState(takeKeyFromLocation);
   const [till, setTill] = useState<TillKey | null>(() => (offeredKey ? null : storedTillKey()));
@@ -57,6 +61,7 @@ export function CashierScreen() {
     <TillDesk
       till={till}
       texts={texts}
+      locale={locale}
       onKeyRejected={(revoked) => {
         forgetTillKey();
         setSetupNotice(revoked ? texts.keyRevoked : null);
@@ -150,16 +155,21 @@ type Outcome =
   | { kind: "blocked"; until: number }
   | { kind: "offline" };
 
-/** How long an answer stays on screen before the page clears itself for the next guest. */
-const answerShownMs = { found: 20_000, other: 10_000 } as const;
+/**
+ * How long a miss stays on screen before the page clears itself for the next guest. A found guest
+ * stays until the bill is closed and the cashier taps "Next guest", or the next code is read.
+ */
+const missShownMs = 10_000;
 
 function TillDesk({
   till,
   texts,
+  locale,
   onKeyRejected,
 }: {
   till: TillKey;
   texts: Texts;
+  locale: string;
   onKeyRejected: (revoked: boolean) => void;
 }) {
   const pos = useRef(createPosClient(till.key)).current;
@@ -167,7 +177,8 @@ function TillDesk({
   const [value, setValue] = useState("");
   const [outcome, setOutcome] = useState<Outcome>({ kind: "ready" });
   const [camera, setCamera] = useState<"off" | "on" | "failed">("off");
-  const now = useNow(outcome.kind === "found" || outcome.kind === "blocked");
+  const now = useNow(outcome.kind === "blocked");
+  const [billsChanged, setBillsChanged] = useState(0);
 
   const identify = useCallback(
     async (raw: string) => {
@@ -200,21 +211,18 @@ function TillDesk({
 
   // Clear the answer for the next guest; a block ends when the server said it would.
   useEffect(() => {
-    if (outcome.kind === "ready" || outcome.kind === "checking") return;
-    const delay =
-      outcome.kind === "blocked"
-        ? outcome.until - Date.now()
-        : outcome.kind === "found"
-          ? answerShownMs.found
-          : answerShownMs.other;
+    if (outcome.kind === "ready" || outcome.kind === "checking" || outcome.kind === "found") return;
+    const delay = outcome.kind === "blocked" ? outcome.until - Date.now() : missShownMs;
     const timer = window.setTimeout(() => setOutcome({ kind: "ready" }), Math.max(0, delay));
     return () => window.clearTimeout(timer);
   }, [outcome]);
 
-  // The input keeps the focus, so a scanner acting as a keyboard always types into it.
+  // The input keeps the focus, so a scanner acting as a keyboard always types into it — except
+  // while the cashier works on a found guest's bill.
+  const billOpen = outcome.kind === "found";
   const keepFocus = useCallback(() => {
-    if (camera !== "on") window.setTimeout(() => input.current?.focus(), 0);
-  }, [camera]);
+    if (camera !== "on" && !billOpen) window.setTimeout(() => input.current?.focus(), 0);
+  }, [camera, billOpen]);
   useEffect(() => {
     keepFocus();
     window.addEventListener("focus", keepFocus);
@@ -263,7 +271,26 @@ function TillDesk({
         </button>
       </form>
 
+      <PendingBillNotice
+        till={till}
+        texts={texts}
+        locale={locale}
+        onSettled={() => setBillsChanged((count) => count + 1)}
+        onKeyRejected={() => onKeyRejected(true)}
+      />
       <Answer outcome={outcome} texts={texts} now={now} />
+      {outcome.kind === "found" && (
+        <BillPanel
+          key={outcome.guest.identification.id}
+          till={till}
+          guest={outcome.guest}
+          texts={texts}
+          locale={locale}
+          onClosed={() => setBillsChanged((count) => count + 1)}
+          onNextGuest={() => setOutcome({ kind: "ready" })}
+          onKeyRejected={() => onKeyRejected(true)}
+        />
+      )}
 
       {camera === "on" ? (
         <div className="cashier-camera-box">
@@ -289,6 +316,14 @@ function TillDesk({
         )
       )}
       {camera === "failed" && <Notice tone="error">{texts.cameraFailed}</Notice>}
+
+      <TillPurchases
+        till={till}
+        texts={texts}
+        locale={locale}
+        changed={billsChanged}
+        onKeyRejected={() => onKeyRejected(true)}
+      />
     </Page>
   );
 }
@@ -307,25 +342,14 @@ function Answer({ outcome, texts, now }: { outcome: Outcome; texts: Texts; now: 
           <Loading />
         </div>
       );
-    case "found": {
-      const expiresAt = new Date(outcome.guest.card.expiresAt);
-      const left = Math.max(0, Math.ceil((expiresAt.getTime() - now) / 1000));
-      const time = expiresAt.toLocaleTimeString(undefined, {
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
+    case "found":
       return (
         <div className="cashier-answer cashier-answer-found" data-answer="found" aria-live="assertive">
           <span className="cashier-answer-title">✓ {texts.guestFound}</span>
           <span className="cashier-guest-name">{outcome.guest.account.displayName}</span>
           <span className="cashier-guest-phone">{outcome.guest.account.phoneMasked}</span>
-          <span className="cashier-guest-card">
-            {texts.validUntil(time, `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`)}
-          </span>
         </div>
       );
-    }
     case "not_found":
       return (
         <div className="cashier-answer cashier-answer-bad" data-answer="not_found" aria-live="assertive">

@@ -1,8 +1,14 @@
+import { lazy, Suspense } from "react";
 import { Cell, Icon, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { formatPhone, useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
+
+// Balance and tier arrive after home has shown, in their own chunk (decision 006's budget).
+const PointsLine = lazy(() =>
+  import("../points/points-line").then((module) => ({ default: module.PointsLine })),
+);
 
 /** The registered guest's start: who they are, and one tap to the card the till needs. */
 export function HomeScreen() {
@@ -26,6 +32,9 @@ export function HomeScreen() {
       <h1 className="page-title">{texts.hello(name)}</h1>
       <p className="page-intro">{texts.homeText}</p>
       <Section>
+        <Suspense fallback={null}>
+          <PointsLine />
+        </Suspense>
         <Cell
           icon={<Icon name="card" />}
           title={texts.cardTitle}

@@ -3,6 +3,7 @@
 export { ManagerFunnelScreen } from "../manager/funnel-screen";
 export { ManagerImportScreen } from "../manager/import-screen";
 export { ManagerScreen } from "../manager/manager-home";
+export { ManagerPointsScreen } from "../manager/points-programme-screen";
 export { ManagerSettingsScreen } from "../manager/settings-screen";
 export { ManagerSourceScreen } from "../manager/source-screen";
 export { ManagerSourcesScreen } from "../manager/sources-screen";
