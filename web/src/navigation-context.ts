@@ -11,7 +11,10 @@ export type ScreenName =
   | "manager-source"
   | "manager-funnel"
   | "manager-settings"
-  | "manager-import";
+  | "manager-import"
+  | "manager-broadcasts"
+  | "manager-broadcast-new"
+  | "manager-broadcast";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;
