@@ -188,6 +188,8 @@ export function ManagerBroadcastComposeScreen() {
     ...(tiers.length > 1 ? (["tier"] as const) : []),
   ];
   const over = text.length > broadcastTextMaxLength;
+  // The picker's own mistakes show as soon as they are made (a count needs a valid segment).
+  const shown = { ...(segment.ok ? {} : fieldErrorTexts(texts.fieldErrors, segment.fieldErrors)), ...errors };
   return (
     <Page title={texts.newBroadcast}>
       <Section header={texts.message} footer={texts.messageHint}>
@@ -257,7 +259,7 @@ export function ManagerBroadcastComposeScreen() {
           </label>
         ))}
         {segmentForm.kind === "source" && (
-          <label className="input-cell" data-invalid={errors["segment.code"] ? "" : undefined}>
+          <label className="input-cell" data-invalid={shown["segment.code"] ? "" : undefined}>
             <span className="input-label">{texts.sourceLabel}</span>
             <select
               name="source"
@@ -270,11 +272,11 @@ export function ManagerBroadcastComposeScreen() {
                 </option>
               ))}
             </select>
-            {errors["segment.code"] && <span className="field-error">{errors["segment.code"]}</span>}
+            {shown["segment.code"] && <span className="field-error">{shown["segment.code"]}</span>}
           </label>
         )}
         {segmentForm.kind === "inactive" && (
-          <label className="input-cell" data-invalid={errors["segment.days"] ? "" : undefined}>
+          <label className="input-cell" data-invalid={shown["segment.days"] ? "" : undefined}>
             <span className="input-label">{texts.inactiveDaysLabel}</span>
             <input
               name="days"
@@ -286,11 +288,11 @@ export function ManagerBroadcastComposeScreen() {
               value={segmentForm.inactiveDays}
               onChange={(event) => editSegment({ inactiveDays: event.target.value })}
             />
-            {errors["segment.days"] && <span className="field-error">{errors["segment.days"]}</span>}
+            {shown["segment.days"] && <span className="field-error">{shown["segment.days"]}</span>}
           </label>
         )}
         {segmentForm.kind === "tier" && (
-          <label className="input-cell" data-invalid={errors["segment.name"] ? "" : undefined}>
+          <label className="input-cell" data-invalid={shown["segment.name"] ? "" : undefined}>
             <span className="input-label">{texts.tierLabel}</span>
             <select
               name="tier"
@@ -303,7 +305,7 @@ export function ManagerBroadcastComposeScreen() {
                 </option>
               ))}
             </select>
-            {errors["segment.name"] && <span className="field-error">{errors["segment.name"]}</span>}
+            {shown["segment.name"] && <span className="field-error">{shown["segment.name"]}</span>}
           </label>
         )}
       </Section>
