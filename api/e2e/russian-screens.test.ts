@@ -467,6 +467,54 @@ describe("every screen in Russian (e2e)", () => {
     ]);
   }, 180_000);
 
+  it("walks the broadcast screens in Russian: the list, compose with a preview and a count, a bad segment, the confirmation", async () => {
+    const texts = managerCatalogues.ru;
+    const consenting = guest(930_041, "Ольга", "Подписчица");
+    await api("/api/demo/share-phone", consenting, { phone: "+79990093041" });
+    await api("/api/registration", consenting, {
+      lastName: consenting.lastName,
+      firstName: consenting.firstName,
+      consents: { personalData: true, marketing: true },
+    });
+    // The manager test may have registered the manager already (tests run in any order).
+    const { status } = await api<{ status: string }>("/api/me", manager);
+    if (status !== "registered") await registered(manager, "+79990093001");
+    await withPage(async (page) => {
+      await page.goto(launchUrl(manager));
+      await page.getByRole("button", { name: /Для управляющих/ }).click();
+      await page.getByRole("button", { name: new RegExp(texts.broadcasts) }).click();
+      await heading(page, texts.broadcasts).waitFor();
+      await readScreen(page, "manager-broadcasts");
+
+      await page.getByRole("button", { name: new RegExp(texts.newBroadcast) }).click();
+      await page.locator("textarea[name=text]").fill("Летняя веранда открыта!\n\nПервый кофе за наш счёт.");
+      await page.getByRole("switch").check();
+      const count = page.getByTestId("recipient-count");
+      await expect.poll(() => count.getAttribute("data-count")).not.toBeNull();
+      await readScreen(page, "manager-broadcast-compose");
+
+      await page.getByRole("radio", { name: texts.segmentInactive }).check();
+      await page.locator("input[name=days]").fill("4000");
+      await page.getByText("От 1 до 3650").waitFor();
+      await readScreen(page, "manager-broadcast-bad-segment");
+
+      await page.getByRole("radio", { name: texts.segmentAll }).check();
+      await expect.poll(() => count.getAttribute("data-count")).not.toBeNull();
+      const recipients = Number(await count.getAttribute("data-count"));
+      expect(await count.textContent()).toBe(texts.willReceive(recipients));
+      await mainButton(page).click();
+      await heading(page, texts.sendQuestion(recipients)).waitFor();
+      await readScreen(page, "manager-broadcast-confirm");
+    });
+
+    expectNoEnglish([
+      "manager-broadcasts",
+      "manager-broadcast-compose",
+      "manager-broadcast-bad-segment",
+      "manager-broadcast-confirm",
+    ]);
+  }, 180_000);
+
   it("would fail on an English sentence on a screen (the check reads the real page)", async () => {
     await withPage(async (page) => {
       await page.goto(launchUrl(guest(930_030, "Пётр", "Орлов")));
