@@ -48,6 +48,8 @@ export interface AppDeps {
   bot?: GuestcardBot;
   /** The outbox worker that delivers reviews; `wake()` starts a delivery without waiting for its poll. */
   reviewDelivery?: { wake(): void };
+  /** The broadcast sender (broadcasts/broadcast-sender.ts); `wake()` starts a new broadcast at once. */
+  broadcastSender?: { wake(): void };
   /** The built Mini App (web/dist); omitted in API-only tests. */
   webRoot?: string;
   /** Prometheus metrics, shared with the bot (it counts updates); made here when not given. */
@@ -93,6 +95,12 @@ function apiRoutes(deps: AppDeps) {
         managerAccess,
         botIdentity: createBotIdentity({ demo: deps.demo, telegram: deps.telegram, logger: deps.logger }),
         settingsDefaults: deps.config,
+        broadcasts: {
+          timeZone: deps.config.timeZone,
+          miniAppUrl: deps.config.publicUrl ? `${deps.config.publicUrl}/` : undefined,
+          onBroadcastCreated: () => deps.broadcastSender?.wake(),
+          onTestQueued: (jobId) => void deps.bot?.replyDelivery.runJobNow(jobId),
+        },
       }),
     )
     .route("/demo", demoApi(groups.demo, { db }));

@@ -17,6 +17,16 @@ const integerIn = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+/** True for a time zone name this runtime knows (Intl throws a RangeError for any other). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const environmentSchema = z.object({
   PORT: integerIn(0, 65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -77,6 +87,15 @@ const environmentSchema = z.object({
   LOYALTY_MAX_REDEEM_PERCENT: integerIn(0, 100).default(30),
   LOYALTY_WELCOME_POINTS: integerIn(0, 1_000_000).default(0),
   IDENTIFICATION_TTL_SECONDS: integerIn(1, 604_800).default(43_200),
+  // The restaurant's time zone (IANA name): which day is a guest's birthday, which month "this month" is.
+  TIMEZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, "must be an IANA time zone name, e.g. Europe/Moscow")
+    .default("Europe/Moscow"),
+  // Broadcasts' share of Telegram's ~30 messages a second per bot, across all processes; the rest is
+  // left for the bot's replies and the reviews (docs/decisions/024-broadcasts.md).
+  BROADCAST_MESSAGES_PER_SECOND: integerIn(1, 1000).default(25),
   INIT_DATA_MAX_AGE_SECONDS: z.union([integerIn(60, 604800), z.literal("none")]).default(86400),
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error", "silent"], {
@@ -138,6 +157,10 @@ export interface Config {
   loyalty: { earnPercent: number; maxRedeemPercent: number; welcomePoints: number };
   /** How long a till may close a bill against an identification after the card was read. */
   identificationTtlSeconds: number;
+  /** The restaurant's IANA time zone (TIMEZONE): birthdays and "this month" are counted in it. */
+  timeZone: string;
+  /** Broadcasts: messages a second, all processes together (BROADCAST_MESSAGES_PER_SECOND). */
+  broadcastMessagesPerSecond: number;
   /** undefined: the age check is off. */
   initDataMaxAgeSeconds: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -232,6 +255,8 @@ export function parseConfig(
       welcomePoints: env.LOYALTY_WELCOME_POINTS,
     },
     identificationTtlSeconds: env.IDENTIFICATION_TTL_SECONDS,
+    timeZone: env.TIMEZONE,
+    broadcastMessagesPerSecond: env.BROADCAST_MESSAGES_PER_SECOND,
     initDataMaxAgeSeconds:
       env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
     logLevel: env.LOG_LEVEL,

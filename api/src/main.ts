@@ -5,6 +5,7 @@ import { createApp } from "./app";
 import { createBot, createBotApi } from "./bot/create-bot";
 import { connectBot } from "./bot/run-bot";
 import { describeError } from "./bot/update-log";
+import { createBroadcastDelivery } from "./broadcasts/broadcast-delivery";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { DataDirInUseError } from "./db/data-dir-lock";
@@ -79,6 +80,8 @@ async function main() {
 
   // Reviews and replies go to Telegram through the outbox; started once the server listens.
   const reviewDelivery = createReviewDelivery({ config, db: database.db, logger });
+  // Broadcasts: every process sends its share, paced together through the database.
+  const broadcastSender = createBroadcastDelivery({ config, db: database.db, logger });
 
   const app = createApp({
     config,
@@ -90,6 +93,7 @@ async function main() {
     telegram,
     bot,
     reviewDelivery,
+    broadcastSender,
     metrics,
   });
 
@@ -123,6 +127,7 @@ async function main() {
   const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
   bot?.replyDelivery.start();
   await reviewDelivery?.start();
+  broadcastSender?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -136,7 +141,12 @@ async function main() {
     const [drained, workersStopped] = await Promise.all([
       requests.drain(deadline),
       withinDeadline(
-        Promise.all([reviewDelivery?.stop(), bot?.replyDelivery.stop(), botConnection?.stop()]),
+        Promise.all([
+          reviewDelivery?.stop(),
+          broadcastSender?.stop(),
+          bot?.replyDelivery.stop(),
+          botConnection?.stop(),
+        ]),
         deadline,
       ),
     ]);

@@ -21,6 +21,12 @@ export interface FakeBotApiOptions {
   pollWaitMs?: number;
   /** Telegram lets a bot send about 20 messages a minute to one group; shrink the window in tests. */
   rateLimit?: { perChatPerMinute: number; windowMs?: number };
+  /**
+   * Telegram's overall limit per bot: about 30 messages a second across all chats. Enforced over a
+   * sliding window (a 429 with retry_after, counted in `overallRateLimited`); scale it up with a
+   * shorter window or more messages to run thousands of sends in seconds.
+   */
+  botRateLimit?: { messages: number; windowMs?: number };
 }
 
 export interface RecordedCall {
@@ -221,6 +227,40 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
     return new TelegramError(failure.status, failure.description ?? "Internal Server Error");
   };
 
+  // Scripted answers per chat: a 403 for a guest who blocked the bot, a 429 now and then.
+  const chatFailures = new Map<string, Array<{ remaining: number; failure: FakeBotApiFailure }>>();
+  const takeChatFailure = (method: string, params: Record<string, unknown>): TelegramError | undefined => {
+    if (!/^send/.test(method)) return undefined;
+    const queue = chatFailures.get(String(params.chat_id));
+    const entry = queue?.[0];
+    if (!queue || !entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) queue.shift();
+    const { failure } = entry;
+    if (failure.status === 429)
+      return new TelegramError(
+        429,
+        `Too Many Requests: retry after ${failure.retryAfter}`,
+        failure.retryAfter,
+      );
+    return new TelegramError(failure.status, failure.description ?? "Internal Server Error");
+  };
+
+  const botSends: number[] = [];
+  let overallRateLimited = 0;
+  const checkBotRateLimit = (method: string) => {
+    const limit = options.botRateLimit;
+    if (!limit || !/^(send|copy|forward)/.test(method) || method === "sendChatAction") return;
+    const windowMs = limit.windowMs ?? 1000;
+    const now = performance.now();
+    while (botSends.length > 0 && (botSends[0] as number) <= now - windowMs) botSends.shift();
+    if (botSends.length >= limit.messages) {
+      overallRateLimited += 1;
+      throw new TelegramError(429, "Too Many Requests: retry after 1", 1);
+    }
+    botSends.push(now);
+  };
+
   const checkGroupRateLimit = (method: string, params: Record<string, unknown>) => {
     const limit = options.rateLimit;
     const isMessage = /^(send|copy|forward)/.test(method) && method !== "sendChatAction";
@@ -245,6 +285,9 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
       if (failure) throw failure;
       const handler = handlers[call.method];
       if (!handler) throw new TelegramError(404, "Not Found: method not found");
+      checkBotRateLimit(call.method);
+      const chatFailure = takeChatFailure(call.method, call.params);
+      if (chatFailure) throw chatFailure;
       checkGroupRateLimit(call.method, call.params);
       return { ok: true, result: await handler(call.params, call) };
     } catch (error) {
@@ -342,6 +385,30 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
     failNext: (count: number, failure: FakeBotApiFailure, only: { method?: string } = {}) => {
       failures.push({ remaining: count, failure, ...(only.method ? { method: only.method } : {}) });
     },
+    /**
+     * The next `count` sends to this chat fail so (Infinity: every one, as for a guest who blocked
+     * the bot). Checked after the overall limit, so a scripted answer still counts as a send.
+     */
+    failChat: (chatId: number, failure: FakeBotApiFailure, count = Number.POSITIVE_INFINITY) => {
+      const queue = chatFailures.get(String(chatId)) ?? [];
+      queue.push({ remaining: count, failure });
+      chatFailures.set(String(chatId), queue);
+    },
+    /** How many sends the overall per-bot limit (`botRateLimit`) refused. */
+    overallRateLimited: () => overallRateLimited,
+    /** The most sends the fake accepted (or answered) within any `windowMs`, over all calls so far. */
+    busiestWindow: (windowMs = 1000) => {
+      const times = calls
+        .filter((call) => /^send/.test(call.method) && call.status !== 0)
+        .map((call) => call.at)
+        .sort((a, b) => a - b);
+      let busiest = 0;
+      for (let start = 0, end = 0; end < times.length; end++) {
+        while ((times[end] as number) - (times[start] as number) >= windowMs) start++;
+        busiest = Math.max(busiest, end - start + 1);
+      }
+      return busiest;
+    },
     setChatMember: (chatId: number, userId: number, status: ChatMemberStatus) => {
       members.set(`${chatId}/${userId}`, status);
     },
@@ -358,6 +425,9 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
       calls.length = 0;
       failures.length = 0;
       recentSends.clear();
+      chatFailures.clear();
+      botSends.length = 0;
+      overallRateLimited = 0;
     },
     close: async () => {
       for (const wake of [...updateWaiters]) wake();

@@ -76,6 +76,12 @@ export const broadcastSchema = z.object({
   blocked: z.number(),
   /** Gave up after retries. */
   failed: z.number(),
+  /**
+   * Withdrew consent or deleted their data after the list was frozen, so were not sent (the server
+   * always sends it; optional so that older readers stay valid). sent + blocked + failed + skipped
+   * = recipients once done (unless cancelled).
+   */
+  skipped: z.optional(z.number()),
   /** A manager stopped it: recipients not yet sent were not sent. */
   cancelled: z.boolean(),
   text: z.string(),

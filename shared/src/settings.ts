@@ -17,6 +17,11 @@ export const settingsSchema = z.object({
   miniAppShortName: z.string(),
   /** The restaurant's name as the bot's texts show it. */
   restaurantName: z.string(),
+  /**
+   * A greeting in the bot on each consenting guest's birthday (with the birthday points), once a
+   * year; off until a manager turns it on (docs/api.md, "Broadcasts").
+   */
+  birthdayGreeting: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -38,5 +43,6 @@ export const settingsUpdateSchema = z.object({
   ),
   /** The bot's texts name the restaurant: a name like a guest's, one line of visible characters. */
   restaurantName: z.optional(nameText({ required: true, maxLength: restaurantNameMaxLength })),
+  birthdayGreeting: z.optional(z.boolean(fieldRule("wrong_type"))),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;

@@ -1,5 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, Bot, Composer } from "grammy";
+import { broadcastConsentFeature } from "../broadcasts/unsubscribe";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
@@ -25,7 +26,7 @@ export interface BotDeps {
 }
 
 /** The update kinds the bot asks Telegram for, in polling and webhook mode alike. */
-export const allowedUpdates = ["message"] as const;
+export const allowedUpdates = ["message", "callback_query"] as const;
 
 /**
  * 429s are retried after `retry_after`, 5xx and network errors a few times; a wait longer than this
@@ -112,6 +113,8 @@ export function createBot(deps: BotDeps) {
   };
   // One composer per feature, each in a file of its own and filtered to the chats it serves.
   const features = new Composer<BotContext>(
+    // First: it notes every private chat once the others have run, and owns /stop and Unsubscribe.
+    broadcastConsentFeature(featureDeps),
     startFeature(featureDeps),
     contactFeature(featureDeps),
     // The managers' replies to reviews (and the guests' answers) go here: before the fallback,

@@ -5,6 +5,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -63,6 +64,11 @@ export const telegramUsers = pgTable("telegram_users", {
     .references(() => accounts.id, { onDelete: "set null" }),
   /** First touch wins: the source through which this user first arrived. */
   sourceId: integer("source_id").references(() => sources.id),
+  /**
+   * When we first knew the user has a private chat with the bot (they sent /start, a contact or
+   * any message there): only then can the bot write to them first (broadcasts, greetings).
+   */
+  privateChatAt: timestamp("private_chat_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -135,6 +141,10 @@ export const cardIdentifications = pgTable(
     uniqueIndex("card_identifications_public_id_idx")
       .on(table.publicId)
       .where(sql`${table.publicId} is not null`),
+    // A broadcast's "not visited for N days" segment asks, per guest, for their latest visit.
+    index("card_identifications_account_idx")
+      .on(table.accountId, table.at)
+      .where(sql`${table.outcome} = 'identified'`),
   ],
 );
 
@@ -436,4 +446,100 @@ export const posIdempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.terminal, table.key] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Broadcasts (docs/decisions/024-broadcasts.md): a manager's message to the guests who agreed to
+// offers and news, its recipient list frozen at creation, sent under Telegram's limits.
+
+export const broadcastStatuses = ["queued", "sending", "done"] as const;
+
+/**
+ * A broadcast. The counters are kept with each recipient's outcome, in the same statement, so the
+ * manager's progress view reads one row. `pausedUntil`: Telegram answered 429 with `retry_after`,
+ * and the whole broadcast waits until then, in every process.
+ */
+export const broadcasts = pgTable(
+  "broadcasts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    text: text("text").notNull(),
+    openAppButton: boolean("open_app_button").notNull().default(false),
+    segment: jsonb("segment").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: broadcastStatuses }).notNull().default("queued"),
+    recipients: integer("recipients").notNull().default(0),
+    sent: integer("sent").notNull().default(0),
+    blocked: integer("blocked").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    /** Withdrew consent or deleted their data after the list was frozen: not sent. */
+    skipped: integer("skipped").notNull().default(0),
+    cancelled: boolean("cancelled").notNull().default(false),
+    createdBy: telegramId("created_by").notNull(),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    pausedUntil: timestamp("paused_until", { withTimezone: true }),
+  },
+  (table) => [
+    index("broadcasts_created_idx").on(table.createdAt),
+    index("broadcasts_active_idx").on(table.createdAt).where(sql`${table.status} <> 'done'`),
+  ],
+);
+
+export const broadcastRecipientStatuses = ["pending", "sent", "blocked", "failed", "skipped"] as const;
+
+/**
+ * One guest of a broadcast: the recipient list, frozen when the broadcast was created, and the queue
+ * its senders claim from (FOR UPDATE SKIP LOCKED and a lease, like the outbox's jobs).
+ */
+export const broadcastRecipients = pgTable(
+  "broadcast_recipients",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    broadcastId: uuid("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    // No foreign key: a guest who deletes their data is found gone when their turn comes (the
+    // sender checks the link and the consent then), and deleting an account never scans this table.
+    accountId: uuid("account_id").notNull(),
+    chatId: telegramId("chat_id").notNull(),
+    languageCode: text("language_code"),
+    status: text("status", { enum: broadcastRecipientStatuses }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    leaseToken: uuid("lease_token"),
+    messageId: integer("message_id"),
+    lastError: text("last_error"),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("broadcast_recipients_chat_idx").on(table.broadcastId, table.chatId),
+    index("broadcast_recipients_due_idx")
+      .on(table.broadcastId, table.runAt)
+      .where(sql`${table.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Sends shared by every server process, for pacing under Telegram's overall limit per bot: a token
+ * bucket per key, refilled by the time since it was last taken from (decision 024).
+ */
+export const telegramRateBuckets = pgTable("telegram_rate_buckets", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  at: timestamp("at", { withTimezone: true }).notNull(),
+});
+
+/** One birthday greeting per guest and year: the key decides, across processes and restarts. */
+export const birthdayGreetings = pgTable(
+  "birthday_greetings",
+  {
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    year: integer("year").notNull(),
+    greetedAt: timestamp("greeted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.year] })],
 );

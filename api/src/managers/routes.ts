@@ -1,3 +1,4 @@
+import { type BroadcastRouteDeps, broadcastRoutes } from "../broadcasts/routes";
 import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
@@ -14,6 +15,7 @@ export interface ManagerRouteDeps {
   managerAccess: ManagerAccess;
   botIdentity: BotIdentity;
   settingsDefaults: SettingsDefaults;
+  broadcasts: Omit<BroadcastRouteDeps, "db">;
 }
 
 /**
@@ -26,5 +28,6 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/sources", sourceRoutes(group, { ...deps, settingsDefaults: deps.settingsDefaults }))
     .route("/stats", funnelRoutes(group, deps))
     .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
-    .route("/accounts", guestImportRoutes(group, deps));
+    .route("/accounts", guestImportRoutes(group, deps))
+    .route("/broadcasts", broadcastRoutes(group, { db: deps.db, ...deps.broadcasts }));
 }

@@ -1,4 +1,5 @@
 import { Api } from "grammy";
+import { birthdayGreetingHandlers } from "../broadcasts/birthday-greeting";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
@@ -39,6 +40,8 @@ export function createReviewDelivery(deps: { config: Config; db: Database; logge
       }),
       // The guests' messages about their points ride the same durable delivery (docs/api.md, Guarantees).
       ...pointsMessageHandlers({ db, api, pacing: config.delivery.groupPacing }),
+      // The birthday greeting the daily step leaves (migration 0008), likewise.
+      ...birthdayGreetingHandlers({ db, api, settingsDefaults: config }),
     },
     timing: {
       pollIntervalMs: config.delivery.pollIntervalMs,

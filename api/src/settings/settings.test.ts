@@ -50,7 +50,18 @@ describe("manager settings", () => {
       cardTtlSeconds: 300,
       miniAppShortName: "loyalty",
       restaurantName: "Trattoria",
+      birthdayGreeting: false,
     });
+  });
+
+  it("turns the birthday greeting on and off (off by default)", async () => {
+    expect((await expectStatus<Settings>(await put({ birthdayGreeting: true }), 200)).birthdayGreeting).toBe(
+      true,
+    );
+    expect((await readSettings(context.database.db, context.config)).birthdayGreeting).toBe(true);
+    expect((await expectStatus<Settings>(await put({ birthdayGreeting: false }), 200)).birthdayGreeting).toBe(
+      false,
+    );
   });
 
   it("changes the lifetime of the next card issued", async () => {
@@ -69,6 +80,7 @@ describe("manager settings", () => {
       cardTtlSeconds: 600,
       miniAppShortName: "loyalty",
       restaurantName: "Osteria Nuova",
+      birthdayGreeting: false,
     });
     // What the bot reads for its texts, straight from the database.
     expect((await readSettings(context.database.db, context.config)).restaurantName).toBe("Osteria Nuova");
@@ -84,6 +96,7 @@ describe("manager settings", () => {
     ["a short name of two letters", { miniAppShortName: "ab" }, "miniAppShortName"],
     ["an empty restaurant name", { restaurantName: "  " }, "restaurantName"],
     ["a restaurant name over 100 characters", { restaurantName: "R".repeat(101) }, "restaurantName"],
+    ["a birthday greeting as text", { birthdayGreeting: "yes" }, "birthdayGreeting"],
   ])("answers 422 for %s and changes nothing", async (_case, json, field) => {
     const before = await readSettings(context.database.db, context.config);
     const body = await expectStatus<ErrorEnvelope>(await put(json), 422);

@@ -20,6 +20,7 @@ const keys = {
   cardTtlSeconds: "card_ttl_seconds",
   miniAppShortName: "mini_app_short_name",
   restaurantName: "restaurant_name",
+  birthdayGreeting: "birthday_greeting",
 } as const satisfies Record<keyof Settings, string>;
 
 type SettingName = keyof typeof keys;
@@ -45,6 +46,8 @@ export async function readSettings(db: Database, defaults: SettingsDefaults): Pr
     cardTtlSeconds: pick("cardTtlSeconds", isCardLifetime, defaults.cardTtlSeconds),
     miniAppShortName: pick("miniAppShortName", isNonEmptyString, defaults.miniAppShortName),
     restaurantName: pick("restaurantName", isNonEmptyString, defaults.restaurantName),
+    // Off unless a manager turned it on; the birthday step reads the same row (migration 0008).
+    birthdayGreeting: pick("birthdayGreeting", isBoolean, false),
   };
 }
 
@@ -76,6 +79,10 @@ function isCardLifetime(value: unknown): value is number {
     value >= cardTtlSecondsRange.min &&
     value <= cardTtlSecondsRange.max
   );
+}
+
+function isBoolean(value: unknown): value is boolean {
+  return typeof value === "boolean";
 }
 
 function isNonEmptyString(value: unknown): value is string {
