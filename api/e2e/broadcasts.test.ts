@@ -23,6 +23,9 @@ const subscriber: LaunchUser = { id: 78_002, firstName: "Sofia", lastName: "Subs
 /** Registered without marketing consent: never receives a broadcast. */
 const quietGuest: LaunchUser = { id: 78_003, firstName: "Quentin", lastName: "Quiet", languageCode: "en" };
 
+const notFoundLogged =
+  "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)";
+
 const message = "Our summer terrace is open!\n\nCome tomorrow: the first coffee is on us.";
 
 /** The reply markup's buttons of a sent message, flattened. */
@@ -37,6 +40,7 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
   let browser: Browser;
   let page: Page;
   let problems: string[];
+  let missingProgramme = 0;
 
   const api = (path: string, as: LaunchUser, json: unknown) =>
     fetch(`${server.url}${path}`, {
@@ -80,6 +84,8 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
         BOT_TOKEN: testBotToken,
         BOT_MODE: "polling",
         TELEGRAM_API_ROOT: fake.apiRoot,
+        // The "Open the card" button is a web_app button, which needs the Mini App's https address.
+        PUBLIC_URL: "https://trattoria.example",
         ADMIN_TELEGRAM_IDS: String(manager.id),
       }),
       launchChromium(),
@@ -88,6 +94,12 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
     await register(subscriber, "+79990078002", true);
     await register(quietGuest, "+79990078003", false);
     ({ page, problems } = await openPhonePage(browser, "light", { timeoutMs: 20_000 }));
+    // The tier choice asks the points programme for its tiers and hides itself while that route
+    // (branch points-api) is missing; Chromium logs each such 404 as a console error.
+    page.on("response", (response) => {
+      if (response.status() === 404 && new URL(response.url()).pathname === "/api/manager/loyalty/programme")
+        missingProgramme += 1;
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -172,6 +184,11 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
     await page.getByRole("button", { name: /Our summer terrace is open!/ }).click();
     await expect.poll(() => page.getByTestId("broadcast-progress").getAttribute("data-phase")).toBe("done");
     await screenshot("broadcast-history-one");
-    expect(problems).toEqual([]);
+    const unexplained = [...problems];
+    for (let seen = 0; seen < missingProgramme; seen += 1) {
+      const at = unexplained.indexOf(notFoundLogged);
+      if (at !== -1) unexplained.splice(at, 1);
+    }
+    expect(unexplained).toEqual([]);
   });
 });
