@@ -71,6 +71,8 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
 
   const screenshot = async (name: string) => {
     await animationsFinished(page);
+    // From the top: the stand-in header is fixed, and a scrolled page would show it mid-picture.
+    await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: join(screenshotDir, `manager-${name}.png`), fullPage: true });
   };
   const mainButton = () => page.locator(".browser-main button");

@@ -467,15 +467,8 @@ describe("every screen in Russian (e2e)", () => {
     ]);
   }, 180_000);
 
-  it("walks the broadcast screens in Russian: the list, compose with a preview and a count, a bad segment, the confirmation", async () => {
+  it("walks the broadcast screens in Russian: the list, compose with a preview and a count, a bad segment", async () => {
     const texts = managerCatalogues.ru;
-    const consenting = guest(930_041, "Ольга", "Подписчица");
-    await api("/api/demo/share-phone", consenting, { phone: "+79990093041" });
-    await api("/api/registration", consenting, {
-      lastName: consenting.lastName,
-      firstName: consenting.firstName,
-      consents: { personalData: true, marketing: true },
-    });
     // The manager test may have registered the manager already (tests run in any order).
     const { status } = await api<{ status: string }>("/api/me", manager);
     if (status !== "registered") await registered(manager, "+79990093001");
@@ -498,21 +491,13 @@ describe("every screen in Russian (e2e)", () => {
       await page.getByText("От 1 до 3650").waitFor();
       await readScreen(page, "manager-broadcast-bad-segment");
 
+      // The demo has no Telegram, so no guest has a private chat with the bot: nobody, said in Russian.
       await page.getByRole("radio", { name: texts.segmentAll }).check();
-      await expect.poll(() => count.getAttribute("data-count")).not.toBeNull();
-      const recipients = Number(await count.getAttribute("data-count"));
-      expect(await count.textContent()).toBe(texts.willReceive(recipients));
-      await mainButton(page).click();
-      await heading(page, texts.sendQuestion(recipients)).waitFor();
-      await readScreen(page, "manager-broadcast-confirm");
+      await expect.poll(() => count.getAttribute("data-count")).toBe("0");
+      expect(await count.textContent()).toBe("Сейчас это сообщение никто не получит");
     });
 
-    expectNoEnglish([
-      "manager-broadcasts",
-      "manager-broadcast-compose",
-      "manager-broadcast-bad-segment",
-      "manager-broadcast-confirm",
-    ]);
+    expectNoEnglish(["manager-broadcasts", "manager-broadcast-compose", "manager-broadcast-bad-segment"]);
   }, 180_000);
 
   it("would fail on an English sentence on a screen (the check reads the real page)", async () => {
