@@ -69,11 +69,13 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
     expect(registered.status, await registered.text()).toBe(201);
   };
 
+  /** The whole screen in one picture, Telegram's buttons where a phone shows them (top and bottom). */
   const screenshot = async (name: string) => {
+    const height = Number(await page.evaluate("document.documentElement.scrollHeight"));
+    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
     await animationsFinished(page);
-    // From the top: the stand-in header is fixed, and a scrolled page would show it mid-picture.
-    await page.evaluate("window.scrollTo(0, 0)");
-    await page.screenshot({ path: join(screenshotDir, `manager-${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, `manager-${name}.png`) });
+    await page.setViewportSize({ width: 390, height: 844 });
   };
   const mainButton = () => page.locator(".browser-main button");
 
@@ -121,7 +123,8 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
 
     // The text, its live count and the preview shaped like the Telegram message.
     const text = page.locator("textarea[name=text]");
-    await text.fill(`  ${message}  `);
+    // Trailing blank lines go: the count and the preview show the text as it will be sent.
+    await text.fill(`${message}\n\n`);
     await expect
       .poll(() => page.getByTestId("character-count").textContent())
       .toBe(`${message.length} / 4,000`);
@@ -152,7 +155,7 @@ describe("a manager broadcasts from the Mini App (e2e)", () => {
     // The test goes to the manager's own chat only.
     const toManager = fake.messagesTo(manager.id).length;
     await page.getByRole("button", { name: "Send a test to me" }).click();
-    await page.getByText("Sent to your chat with the bot").waitFor();
+    await page.getByText("On its way to your chat with the bot").waitFor();
     await fake.waitFor(() => fake.messagesTo(manager.id).length > toManager, 10_000);
     const test = fake.messagesTo(manager.id).at(-1) ?? {};
     expect(test.text).toBe(message);

@@ -166,7 +166,7 @@ export function BroadcastProgress({
   return (
     <>
       <Section
-        header={texts.sentOn(formatDate(guestTexts, broadcast.createdAt))}
+        header={texts.createdOn(formatDate(guestTexts, broadcast.createdAt))}
         footer={segmentSummary(texts, broadcast.segment, sourceNames)}
       >
         <div className="broadcast-progress" data-testid="broadcast-progress" data-phase={phase}>

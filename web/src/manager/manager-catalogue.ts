@@ -145,7 +145,7 @@ const en = {
       other: "# guests will receive it",
     }),
   sendTest: "Send a test to me",
-  testSent: "Sent to your chat with the bot: check how it looks there.",
+  testSent: "On its way to your chat with the bot: check how it looks there.",
   reviewAndSend: "Review and send",
   sendQuestion: (count: number) =>
     pluralText("en-GB", count, { one: "Send to # guest?", other: "Send to # guests?" }),
@@ -168,7 +168,7 @@ const en = {
   cancelText: "Guests it has not reached yet won't get it. Messages already sent stay.",
   cancelConfirm: "Yes, cancel it",
   keepSending: "Keep sending",
-  sentOn: (date: string) => `Created ${date}`,
+  createdOn: (date: string) => `Created ${date}`,
   segmentSummaryAll: "Everyone who agreed to news",
   segmentSummarySource: (name: string) => `Came through “${name}”`,
   segmentSummaryInactive: (days: number) =>
@@ -332,7 +332,7 @@ const ru: ManagerTexts = {
       other: "# гостя получат это сообщение",
     }),
   sendTest: "Отправить тест себе",
-  testSent: "Отправлено в ваш чат с ботом: посмотрите, как оно выглядит.",
+  testSent: "Отправляем в ваш чат с ботом: посмотрите, как оно выглядит.",
   reviewAndSend: "Проверить и отправить",
   // Dative: «гостю» after 1, 21, 101…, «гостям» after the rest.
   sendQuestion: (count: number) =>
@@ -356,7 +356,7 @@ const ru: ManagerTexts = {
   cancelText: "Гости, до которых она ещё не дошла, её не получат. Уже отправленные сообщения останутся.",
   cancelConfirm: "Да, остановить",
   keepSending: "Продолжить отправку",
-  sentOn: (date: string) => `Создана ${date}`,
+  createdOn: (date: string) => `Создана ${date}`,
   segmentSummaryAll: "Все, кто согласился на новости",
   segmentSummarySource: (name: string) => `Пришли через «${name}»`,
   segmentSummaryInactive: (days: number) =>
