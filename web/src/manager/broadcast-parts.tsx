@@ -28,25 +28,27 @@ export function MessageBubble({
   const time = new Date().toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
   return (
     <div className="chat-preview" data-testid="message-preview">
-      <div className="bubble">
-        {text === "" ? (
-          <span className="bubble-placeholder">{texts.previewEmpty}</span>
-        ) : (
-          <span className="bubble-text">{text}</span>
-        )}
-        <span className="bubble-time" aria-hidden="true">
-          {time}
-        </span>
-      </div>
-      <div className="bubble-buttons">
-        {openAppButton && (
-          <span className="bubble-button bubble-button-app" data-button="open-app">
-            {texts.openAppButtonText}
+      <div className="bubble-message">
+        <div className="bubble">
+          {text === "" ? (
+            <span className="bubble-placeholder">{texts.previewEmpty}</span>
+          ) : (
+            <span className="bubble-text">{text}</span>
+          )}
+          <span className="bubble-time" aria-hidden="true">
+            {time}
           </span>
-        )}
-        <span className="bubble-button" data-button="unsubscribe">
-          {texts.unsubscribeButtonText}
-        </span>
+        </div>
+        <div className="bubble-buttons">
+          {openAppButton && (
+            <span className="bubble-button bubble-button-app" data-button="open-app">
+              {texts.openAppButtonText}
+            </span>
+          )}
+          <span className="bubble-button" data-button="unsubscribe">
+            {texts.unsubscribeButtonText}
+          </span>
+        </div>
       </div>
     </div>
   );
