@@ -30,6 +30,20 @@ describe("parseConfig", () => {
     });
   });
 
+  it("reads the restaurant's time zone (Europe/Moscow by default) and the broadcast rate, and refuses unknown zones", () => {
+    expect(parseConfig({})).toMatchObject({ timeZone: "Europe/Moscow", broadcastMessagesPerSecond: 25 });
+    expect(parseConfig({ TIMEZONE: "Asia/Vladivostok", BROADCAST_MESSAGES_PER_SECOND: "20" })).toMatchObject({
+      timeZone: "Asia/Vladivostok",
+      broadcastMessagesPerSecond: 20,
+    });
+    expect(problemsOf({ TIMEZONE: "Mars/Olympus_Mons" })).toEqual([
+      "TIMEZONE: must be an IANA time zone name, e.g. Europe/Moscow",
+    ]);
+    expect(problemsOf({ BROADCAST_MESSAGES_PER_SECOND: "0" })).toEqual([
+      "BROADCAST_MESSAGES_PER_SECOND: must be at least 1",
+    ]);
+  });
+
   it("picks polling with a token and webhook when PUBLIC_URL is set", () => {
     expect(parseConfig({ BOT_TOKEN: token }).bot).toEqual({ kind: "polling", token });
     expect(

@@ -5,7 +5,13 @@ import { type Database, selectRows } from "../db/client";
 import type { Logger } from "../logger";
 import { classifyFailure } from "../outbox/telegram-failure";
 import { broadcastKeyboard, broadcastTextsFor } from "./broadcast-texts";
-import { takeSendToken } from "./send-rate";
+import { takeSendTokenQuery, tokenWaitMs } from "./send-rate";
+
+/** A progress line in the log after this many messages sent by one process. */
+const progressEvery = 50;
+
+/** The token bucket broadcasts draw from (send-rate.ts). */
+const bucketKey = "broadcasts";
 
 /**
  * Sends broadcasts: a sibling of the outbox worker (api/src/outbox/outbox-worker.ts) with the same
@@ -88,6 +94,8 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
   const timing = { ...defaultBroadcastTiming, ...options.timing };
   const { db, api, logger } = options;
   let stopping = false;
+  /** Messages this process has sent, for a progress line now and then (not per message). */
+  let sentHere = 0;
   let lanes: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
 
@@ -119,41 +127,52 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
     return row ? { id: row.id, text: row.text, openAppButton: row.open_app_button } : undefined;
   }
 
-  async function claim(broadcastId: string): Promise<ClaimedRecipient | undefined> {
+  /**
+   * Takes a send token and, with it, claims the next due recipient: one statement, one round trip
+   * (the recipient's send is the only other). `noToken`: the bucket is empty, wait a little.
+   */
+  async function claim(broadcastId: string): Promise<ClaimedRecipient | "noToken" | undefined> {
     const leaseToken = randomUUID();
     const [row] = await selectRows<{
-      id: number | string;
-      chat_id: number | string;
+      token: number;
+      id: number | string | null;
+      chat_id: number | string | null;
       language_code: string | null;
-      attempts: number;
-      eligible: boolean;
+      attempts: number | null;
+      eligible: boolean | null;
     }>(
       db,
-      sql`with next as (
+      sql`with token as (${takeSendTokenQuery(bucketKey, options.messagesPerSecond)}),
+          next as (
             select r.id from broadcast_recipients r
-             where r.broadcast_id = ${broadcastId}::uuid and r.status = 'pending'
+             where exists (select 1 from token)
+               and r.broadcast_id = ${broadcastId}::uuid and r.status = 'pending'
                and r.run_at <= clock_timestamp()
                and (r.locked_until is null or r.locked_until < clock_timestamp())
                and exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status <> 'done'
                              and (b.paused_until is null or b.paused_until <= clock_timestamp()))
              order by r.run_at, r.id
              limit 1
-             for update of r skip locked)
-          update broadcast_recipients r set locked_until = ${leaseEnd()}, lease_token = ${leaseToken}::uuid
-            from next where r.id = next.id
-          returning r.id, r.chat_id, r.language_code, r.attempts,
-            exists (select 1 from telegram_users tu where tu.id = r.chat_id and tu.account_id = r.account_id)
-              and coalesce((select c.granted from consents c
-                             where c.account_id = r.account_id and c.kind = 'marketing'
-                             order by c.recorded_at desc, c.id desc limit 1), false) as eligible`,
+             for update of r skip locked),
+          claimed as (
+            update broadcast_recipients r set locked_until = ${leaseEnd()}, lease_token = ${leaseToken}::uuid
+              from next where r.id = next.id
+            returning r.id, r.chat_id, r.language_code, r.attempts,
+              exists (select 1 from telegram_users tu where tu.id = r.chat_id and tu.account_id = r.account_id)
+                and coalesce((select c.granted from consents c
+                               where c.account_id = r.account_id and c.kind = 'marketing'
+                               order by c.recorded_at desc, c.id desc limit 1), false) as eligible)
+          select (select count(*) from token)::int as token, claimed.*
+            from (select 1) as one left join claimed on true`,
     );
-    if (!row) return undefined;
+    if (!row || row.token === 0) return "noToken";
+    if (row.id === null || row.chat_id === null) return undefined;
     return {
       id: Number(row.id),
       chatId: Number(row.chat_id),
       languageCode: row.language_code,
-      attempts: row.attempts,
-      eligible: row.eligible,
+      attempts: row.attempts ?? 0,
+      eligible: row.eligible === true,
       leaseToken,
     };
   }
@@ -223,6 +242,10 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
       return;
     }
     await finish(broadcast.id, recipient, "sent", { messageId });
+    sentHere += 1;
+    if (sentHere % progressEvery === 0) {
+      logger.info({ broadcastId: broadcast.id, sentByThisProcess: sentHere }, "broadcast: progress");
+    }
   }
 
   async function failed(broadcast: ActiveBroadcast, recipient: ClaimedRecipient, error: unknown) {
@@ -269,12 +292,11 @@ export function createBroadcastSender(options: BroadcastSenderOptions) {
           await sleep(timing.pollIntervalMs);
           continue;
         }
-        const waitMs = await takeSendToken(db, "broadcasts", options.messagesPerSecond);
-        if (waitMs > 0) {
-          await sleep(waitMs);
+        const recipient = await claim(current.id);
+        if (recipient === "noToken") {
+          await sleep(tokenWaitMs(options.messagesPerSecond));
           continue;
         }
-        const recipient = await claim(current.id);
         if (!recipient) {
           await finishIfDrained(current.id);
           current = undefined;
