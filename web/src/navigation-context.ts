@@ -13,7 +13,10 @@ export type ScreenName =
   | "manager-funnel"
   | "manager-settings"
   | "manager-import"
-  | "manager-points";
+  | "manager-points"
+  | "manager-broadcasts"
+  | "manager-broadcast-new"
+  | "manager-broadcast";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

@@ -64,6 +64,18 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/manager"),
     (module) => module.ManagerPointsScreen,
   ),
+  "manager-broadcasts": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerBroadcastsScreen,
+  ),
+  "manager-broadcast-new": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerBroadcastComposeScreen,
+  ),
+  "manager-broadcast": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerBroadcastScreen,
+  ),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */

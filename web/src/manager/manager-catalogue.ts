@@ -1,11 +1,13 @@
 import type { ErrorCode, GuestImportLineErrorCode, Language } from "@guestcard/shared";
 import type { ErrorText, FieldErrorTexts } from "../i18n/error-texts";
+import { pluralText } from "./broadcast-form";
 
 /** The field error codes the manager's screens can meet (sources, settings, the guest-base import). */
 type ManagerFieldErrorTexts = FieldErrorTexts<
   | "required"
   | "too_long"
   | "wrong_type"
+  | "out_of_range"
   | "not_one_of"
   | "control_characters"
   | "invalid_characters"
@@ -150,6 +152,77 @@ const en = {
     ErrorText
   >,
   failed: "That didn't work. Check the connection and try again.",
+
+  broadcasts: "Broadcasts",
+  broadcastsHint: "Write to the guests who agreed to news and offers",
+  newBroadcast: "New broadcast",
+  newBroadcastHint: "Text, who receives it, a test to yourself first",
+  broadcastHistory: "Sent before",
+  noBroadcasts: "No broadcasts yet.",
+  message: "Message",
+  messagePlaceholder: "What would you like to tell your guests?",
+  messageHint: "Plain text, exactly as typed, line breaks kept. Every message carries an Unsubscribe button.",
+  characterCount: (count: number, max: number) =>
+    `${count.toLocaleString("en-GB")} / ${max.toLocaleString("en-GB")}`,
+  preview: "How guests will see it",
+  previewEmpty: "Your message will appear here.",
+  openAppButton: "Add a button that opens the card",
+  openAppButtonText: "Open the card",
+  unsubscribeButtonText: "Unsubscribe",
+  audience: "Who receives it",
+  audienceHint:
+    "Only guests who agreed to news and offers and have a chat with the bot receive broadcasts; nobody else, ever.",
+  segmentAll: "Everyone",
+  segmentSource: "Came through a source",
+  segmentInactive: "Haven't visited for a while",
+  segmentBirthdayMonth: "Birthday this month",
+  segmentTier: "Points tier",
+  sourceLabel: "Source",
+  inactiveDaysLabel: "Days without a visit",
+  tierLabel: "Tier",
+  counting: "Counting guests…",
+  willReceive: (count: number) =>
+    pluralText("en-GB", count, {
+      zero: "Nobody would receive it right now",
+      one: "# guest will receive it",
+      other: "# guests will receive it",
+    }),
+  sendTest: "Send a test to me",
+  testSent: "On its way to your chat with the bot: check how it looks there.",
+  reviewAndSend: "Review and send",
+  sendQuestion: (count: number) =>
+    pluralText("en-GB", count, { one: "Send to # guest?", other: "Send to # guests?" }),
+  sendText: "It goes out at once, paced under Telegram's limits. You can cancel it while it is sending.",
+  sendConfirm: (count: number) =>
+    pluralText("en-GB", count, { one: "Send to # guest", other: "Send to # guests" }),
+  backToEditing: "Back to editing",
+  phaseQueued: "Queued",
+  phaseSending: "Sending",
+  phaseDone: "Done",
+  phaseCancelled: "Cancelled",
+  recipients: "Recipients",
+  sent: "Sent",
+  blocked: "Blocked",
+  failedCount: "Failed",
+  blockedHint:
+    "Blocked: the guest blocked the bot or deleted their Telegram account; they are not tried again. Failed: Telegram kept refusing after several tries.",
+  cancelBroadcast: "Cancel the broadcast",
+  cancelQuestion: "Cancel the broadcast?",
+  cancelText: "Guests it has not reached yet won't get it. Messages already sent stay.",
+  cancelConfirm: "Yes, cancel it",
+  keepSending: "Keep sending",
+  createdOn: (date: string) => `Created ${date}`,
+  segmentSummaryAll: "Everyone who agreed to news",
+  segmentSummarySource: (name: string) => `Came through “${name}”`,
+  segmentSummaryInactive: (days: number) =>
+    pluralText("en-GB", days, {
+      one: "Not visited for # day or more",
+      other: "Not visited for # days or more",
+    }),
+  segmentSummaryBirthdayMonth: "Birthday this month",
+  segmentSummaryTier: (name: string) => `Tier “${name}”`,
+  historyCounts: (sent: number, recipients: number) =>
+    `${sent.toLocaleString("en-GB")} of ${recipients.toLocaleString("en-GB")} sent`,
 
   fieldErrors: {
     required: "Please fill this in",
@@ -306,6 +379,83 @@ const ru: ManagerTexts = {
     not_csv: "Не читается как CSV: эта строка и всё после неё не загружены",
   },
   failed: "Не получилось. Проверьте связь и попробуйте ещё раз.",
+
+  broadcasts: "Рассылки",
+  broadcastsHint: "Напишите гостям, согласившимся на новости и предложения",
+  newBroadcast: "Новая рассылка",
+  newBroadcastHint: "Текст, получатели и сначала проверка на себе",
+  broadcastHistory: "Отправленные",
+  noBroadcasts: "Рассылок пока не было.",
+  message: "Сообщение",
+  messagePlaceholder: "Что вы хотите сказать гостям?",
+  messageHint:
+    "Обычный текст, ровно как набран, с переносами строк. В каждом сообщении есть кнопка «Отписаться».",
+  characterCount: (count: number, max: number) =>
+    `${count.toLocaleString("ru-RU")} / ${max.toLocaleString("ru-RU")}`,
+  preview: "Так его увидят гости",
+  previewEmpty: "Здесь появится ваше сообщение.",
+  openAppButton: "Добавить кнопку, открывающую карту",
+  openAppButtonText: "Открыть карту",
+  unsubscribeButtonText: "Отписаться",
+  audience: "Кто получит",
+  audienceHint:
+    "Рассылку получают только гости, согласившиеся на новости и предложения и открывшие чат с ботом; больше никто и никогда.",
+  segmentAll: "Все",
+  segmentSource: "Пришли через источник",
+  segmentInactive: "Давно не приходили",
+  segmentBirthdayMonth: "День рождения в этом месяце",
+  segmentTier: "Уровень программы",
+  sourceLabel: "Источник",
+  inactiveDaysLabel: "Дней без визита",
+  tierLabel: "Уровень",
+  counting: "Считаем гостей…",
+  willReceive: (count: number) =>
+    pluralText("ru-RU", count, {
+      zero: "Сейчас это сообщение никто не получит",
+      one: "# гость получит это сообщение",
+      few: "# гостя получат это сообщение",
+      many: "# гостей получат это сообщение",
+      other: "# гостя получат это сообщение",
+    }),
+  sendTest: "Отправить тест себе",
+  testSent: "Отправляем в ваш чат с ботом: посмотрите, как оно выглядит.",
+  reviewAndSend: "Проверить и отправить",
+  // Dative: «гостю» after 1, 21, 101…, «гостям» after the rest.
+  sendQuestion: (count: number) =>
+    pluralText("ru-RU", count, { one: "Отправить # гостю?", other: "Отправить # гостям?" }),
+  sendText: "Рассылка уйдёт сразу, в темпе, который позволяет Telegram. Пока она идёт, её можно остановить.",
+  sendConfirm: (count: number) =>
+    pluralText("ru-RU", count, { one: "Отправить # гостю", other: "Отправить # гостям" }),
+  backToEditing: "Вернуться к тексту",
+  phaseQueued: "В очереди",
+  phaseSending: "Отправляется",
+  phaseDone: "Готово",
+  phaseCancelled: "Остановлена",
+  recipients: "Получателей",
+  sent: "Доставлено",
+  blocked: "Заблокировали",
+  failedCount: "Не удалось",
+  blockedHint:
+    "Заблокировали: гость заблокировал бота или удалил аккаунт в Telegram; повторно не отправляем. Не удалось: Telegram отказывал и после нескольких попыток.",
+  cancelBroadcast: "Остановить рассылку",
+  cancelQuestion: "Остановить рассылку?",
+  cancelText: "Гости, до которых она ещё не дошла, её не получат. Уже отправленные сообщения останутся.",
+  cancelConfirm: "Да, остановить",
+  keepSending: "Продолжить отправку",
+  createdOn: (date: string) => `Создана ${date}`,
+  segmentSummaryAll: "Все, кто согласился на новости",
+  segmentSummarySource: (name: string) => `Пришли через «${name}»`,
+  segmentSummaryInactive: (days: number) =>
+    pluralText("ru-RU", days, {
+      one: "Не приходили # день и больше",
+      few: "Не приходили # дня и больше",
+      many: "Не приходили # дней и больше",
+      other: "Не приходили # дня и больше",
+    }),
+  segmentSummaryBirthdayMonth: "День рождения в этом месяце",
+  segmentSummaryTier: (name: string) => `Уровень «${name}»`,
+  historyCounts: (sent: number, recipients: number) =>
+    `Доставлено ${sent.toLocaleString("ru-RU")} из ${recipients.toLocaleString("ru-RU")}`,
 
   fieldErrors: {
     required: "Заполните это поле",

@@ -49,6 +49,12 @@ export function ManagerScreen() {
           onClick={() => navigate("manager-sources")}
         />
         <Cell
+          icon={<Icon name="plane" />}
+          title={texts.broadcasts}
+          hint={texts.broadcastsHint}
+          onClick={() => navigate("manager-broadcasts")}
+        />
+        <Cell
           icon={<Icon name="chart" />}
           title={texts.funnel}
           hint={texts.funnelHint}

@@ -11,3 +11,14 @@ export function openSource(id: number): void {
 export function openedSource(): number | null {
   return openedSourceId;
 }
+
+/** The broadcast a manager opened from the history, waiting for its screen like a source does. */
+let openedBroadcastId: string | null = null;
+
+export function openBroadcast(id: string): void {
+  openedBroadcastId = id;
+}
+
+export function openedBroadcast(): string | null {
+  return openedBroadcastId;
+}

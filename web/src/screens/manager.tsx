@@ -1,5 +1,7 @@
 // The manager's screens, one chunk loaded when a manager first opens them: none of this (nor the
 // manager texts and styles) is part of what a guest downloads.
+export { ManagerBroadcastComposeScreen } from "../manager/broadcast-compose-screen";
+export { ManagerBroadcastScreen, ManagerBroadcastsScreen } from "../manager/broadcasts-screen";
 export { ManagerFunnelScreen } from "../manager/funnel-screen";
 export { ManagerImportScreen } from "../manager/import-screen";
 export { ManagerScreen } from "../manager/manager-home";
