@@ -13,6 +13,7 @@ import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
+import { startChatMembersRefresh } from "./managers/manager-chat-members";
 import { createMetrics } from "./observability/metrics";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
@@ -65,7 +66,17 @@ async function main() {
   const metrics = createMetrics(database.db);
 
   // The bot learns who it is (getMe) before the server serves a single update.
-  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger, metrics });
+  let managersRefresh: ReturnType<typeof startChatMembersRefresh> | undefined;
+  const bot =
+    config.bot.kind === "off"
+      ? undefined
+      : createBot({
+          config,
+          db: database.db,
+          logger,
+          metrics,
+          onManagerChatBotAdded: () => void managersRefresh?.refreshNow(),
+        });
   const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
   if (bot) {
     try {
@@ -123,6 +134,16 @@ async function main() {
   const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
   bot?.replyDelivery.start();
   await reviewDelivery?.start();
+  // The managers' list in the database (docs/decisions/017-hot-paths.md): from Telegram at start and
+  // every few minutes; the bot's updates keep it current in between.
+  if (telegram && config.managerChatId !== undefined) {
+    managersRefresh = startChatMembersRefresh({
+      db: database.db,
+      api: telegram,
+      chatId: config.managerChatId,
+      logger,
+    });
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -136,7 +157,12 @@ async function main() {
     const [drained, workersStopped] = await Promise.all([
       requests.drain(deadline),
       withinDeadline(
-        Promise.all([reviewDelivery?.stop(), bot?.replyDelivery.stop(), botConnection?.stop()]),
+        Promise.all([
+          reviewDelivery?.stop(),
+          bot?.replyDelivery.stop(),
+          botConnection?.stop(),
+          managersRefresh?.stop(),
+        ]),
         deadline,
       ),
     ]);
