@@ -85,12 +85,15 @@ export async function openMiniApp(
           select ${eventSource}, ${user.id}, 'started'
            where not exists (select 1 from source_events where telegram_user_id = ${user.id} and kind = 'started')
           on conflict (telegram_user_id, kind) do nothing
+          returning 1
         ),
         registered as (
           insert into source_events (source_id, telegram_user_id, kind)
           select ${eventSource}, ${user.id}, 'registered'
            where exists (select 1 from known where account_id is not null)
              and not exists (select 1 from source_events where telegram_user_id = ${user.id} and kind = 'registered')
+             -- after "started": reading its outcome orders the two inserts
+             and (select count(*) from started) >= 0
           on conflict (telegram_user_id, kind) do nothing
         )
         select known.phone, known.account_id,
