@@ -19,6 +19,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -328,8 +329,13 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
   };
   // Warm up: JIT, connection pools, the database's caches; every issuer has opened the app once.
   for (const request of Object.values(scenarios)) await measure(url, request, 2);
-  await Promise.all(
-    issuers.map((initData) => fetch(`${url}/api/me`, { headers: { authorization: `tma ${initData}` } })),
+  await inChunks(issuers, connections, (chunk) =>
+    Promise.all(
+      chunk.map(async (initData) => {
+        const response = await fetch(`${url}/api/me`, { headers: { authorization: `tma ${initData}` } });
+        await response.arrayBuffer();
+      }),
+    ),
   );
   const runs = new Map<string, Array<Run & { ratio: number }>>();
   for (let round = 0; round < rounds; round++) {
@@ -369,21 +375,28 @@ interface Burst {
 
 /** 50 guests × 20 taps on "new card", all at once: the time until the last answer. */
 async function burst(url: string, guests: string[]): Promise<Burst> {
+  // node:http rather than fetch: fetch gives up connecting after 10 s, and a thousand connections
+  // opened at once on a busy machine can take longer.
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const post = (initData: string) =>
+    new Promise<number>((resolve) => {
+      const request = httpRequest(
+        `${url}/api/card`,
+        { method: "POST", agent, headers: { authorization: `tma ${initData}` } },
+        (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on("error", () => resolve(0));
+      request.end();
+    });
   const started = performance.now();
   const statuses = await Promise.all(
-    guests.flatMap((initData) =>
-      Array.from({ length: burstTapsPerGuest }, () =>
-        fetch(`${url}/api/card`, { method: "POST", headers: { authorization: `tma ${initData}` } }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            return response.status;
-          },
-          () => 0,
-        ),
-      ),
-    ),
+    guests.flatMap((initData) => Array.from({ length: burstTapsPerGuest }, () => post(initData))),
   );
   const milliseconds = performance.now() - started;
+  agent.destroy();
   const cards = (await (await fetch(`${url}/bench/cards`)).json()) as Burst["cards"];
   return { milliseconds, failures: statuses.filter((status) => status !== 201).length, cards };
 }
