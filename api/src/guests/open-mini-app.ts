@@ -27,17 +27,18 @@ interface OpenRow {
 }
 
 /**
- * A guest opens the Mini App (`GET /api/me`, docs/api.md): in one statement, read who they are,
+ * A guest opens the Mini App (`GET /api/me`, docs/api.md): read who they are,
  * whether they manage the restaurant, and write only what is new (docs/decisions/017-hot-paths.md):
  * - the Telegram profile, when a field differs from the stored one (or the user is new);
  * - the first source (first touch wins: sources/attribution.ts), when the user has none yet;
  * - the funnel's `started` (opening counts as arriving) and, for a registered guest, `registered`
  *   (a known guest linked by phone reaches it without the form), each only when not yet recorded.
- * A returning registered guest whose profile is unchanged costs one read and no write. Only a known
- * guest still to be linked (their phone matches an account nobody holds) takes a second trip: the
- * link, with its welcome points (guests.ts).
+ * A returning guest whose profile is unchanged costs one plain read and no write: the read says
+ * whether anything is new, and only then does the writing statement run (one conditional write,
+ * which reads the guest back). A known guest still to be linked (their phone matches an account
+ * nobody holds) takes one more trip: the link, with its welcome points (guests.ts).
  *
- * The writes are decided by the statement's own reads, and stay right when two opens race: the
+ * The writes are decided by the writing statement's own reads, and stay right when two opens race: the
  * upsert and the event inserts fall back on the unique keys (`on conflict`), and the source is only
  * ever filled when empty. Data-modifying CTEs all see the snapshot the statement started with, so the
  * events take their source from the upsert's `returning`, not from a re-read of the row.
@@ -48,8 +49,59 @@ export async function openMiniApp(
   startParam: string | undefined,
   isManagerSql: SQL,
 ): Promise<OpenedMiniApp> {
-  const code = parseSourceCode(startParam) ?? defaultSourceCode;
   const profile = sql`(${user.firstName}::text, ${user.lastName}::text, ${user.username}::text, ${user.languageCode}::text)`;
+  // First a plain read: for a returning guest it is all there is (planning and running the
+  // writing statement below costs several times more, even when it writes nothing).
+  const [current] = await selectRows<OpenRow & { up_to_date: boolean }>(
+    db,
+    sql`with known as (
+          select source_id, phone, account_id, first_name, last_name, username, language_code
+            from telegram_users where id = ${user.id}
+        )
+        ${guestRead(
+          sql`known`,
+          isManagerSql,
+          sql`, coalesce(known.source_id is not null
+                and (known.first_name, known.last_name, known.username, known.language_code) is not distinct from ${profile}
+                and exists (select 1 from source_events where telegram_user_id = ${user.id} and kind = 'started')
+                and (known.account_id is null
+                     or exists (select 1 from source_events where telegram_user_id = ${user.id} and kind = 'registered')),
+              false) as up_to_date`,
+        )}`,
+  );
+  const row = current?.up_to_date ? current : await recordOpen(db, user, startParam, isManagerSql, profile);
+  return toOpened(db, user, row);
+}
+
+/** The guest as `known` (their telegram_users row, if any) says, with their account and the phone's owner. */
+function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
+  return sql`select known.phone, known.account_id,
+               account.last_name, account.first_name, account.middle_name, account.gender,
+               account.birthday::text as birthday, account.phone as account_phone, account.email,
+               case when known.phone is null or known.account_id is not null then null
+                    when owner.id is null then 'none'
+                    when exists (select 1 from telegram_users holder where holder.account_id = owner.id) then 'held'
+                    else 'free' end as owner,
+               ${isManagerSql} as is_manager`
+    .append(extra)
+    .append(sql` from (select 1) as one
+          left join ${known} on true
+          left join accounts account on account.id = known.account_id
+          left join accounts owner on owner.phone = known.phone and known.account_id is null`);
+}
+
+/**
+ * The open, written: the profile, the first source and the funnel's steps, each only when new,
+ * and the guest read back — one statement.
+ */
+async function recordOpen(
+  db: Database,
+  user: TelegramUser,
+  startParam: string | undefined,
+  isManagerSql: SQL,
+  profile: SQL,
+): Promise<OpenRow | undefined> {
+  const code = parseSourceCode(startParam) ?? defaultSourceCode;
   // The source of a first touch: this user's earliest event (their row may be younger than it), else
   // the code they came through, else the default source.
   const touched = sql`coalesce(
@@ -96,19 +148,12 @@ export async function openMiniApp(
              and (select count(*) from started) >= 0
           on conflict (telegram_user_id, kind) do nothing
         )
-        select known.phone, known.account_id,
-               account.last_name, account.first_name, account.middle_name, account.gender,
-               account.birthday::text as birthday, account.phone as account_phone, account.email,
-               case when known.phone is null or known.account_id is not null then null
-                    when owner.id is null then 'none'
-                    when exists (select 1 from telegram_users holder where holder.account_id = owner.id) then 'held'
-                    else 'free' end as owner,
-               ${isManagerSql} as is_manager
-          from (select 1) as one
-          left join known on true
-          left join accounts account on account.id = known.account_id
-          left join accounts owner on owner.phone = known.phone and known.account_id is null`,
+        ${guestRead(sql`known`, isManagerSql)}`,
   );
+  return row;
+}
+
+async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefined): Promise<OpenedMiniApp> {
   const isManager = row?.is_manager === true;
   if (!row?.phone) return { status: "needs_phone", phone: null, account: null, isManager };
   if (row.account_id) {
