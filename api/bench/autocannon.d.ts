@@ -1,4 +1,4 @@
-// autocannon ships no types; these cover what the card bench uses.
+// autocannon ships no types; these cover what the benches use.
 declare module "autocannon" {
   interface Histogram {
     average: number;
@@ -30,6 +30,13 @@ declare module "autocannon" {
     non2xx: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** What a run returns: a promise of its result that also emits each response as it comes. */
+  interface Instance extends Promise<Result> {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -66,10 +66,9 @@ function apiRoutes(deps: AppDeps) {
   const managerAccess =
     deps.managerAccess ??
     createManagerAccess({
+      db,
       adminTelegramIds: deps.config.adminTelegramIds,
       managerChatId: deps.config.managerChatId,
-      telegram: deps.telegram,
-      logger: deps.logger,
     });
   const groups = createRouteGroups({
     config: deps.config,

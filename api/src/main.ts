@@ -15,6 +15,7 @@ import { seedDemo } from "./demo/seed-demo";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createDailyStepScheduler } from "./loyalty/daily-step";
+import { startChatMembersRefresh } from "./managers/manager-chat-members";
 import { createMetrics } from "./observability/metrics";
 import { startControlServer } from "./ops/control-server";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
@@ -73,7 +74,17 @@ async function main() {
   const metrics = createMetrics(database.db);
 
   // The bot learns who it is (getMe) before the server serves a single update.
-  const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger, metrics });
+  let managersRefresh: ReturnType<typeof startChatMembersRefresh> | undefined;
+  const bot =
+    config.bot.kind === "off"
+      ? undefined
+      : createBot({
+          config,
+          db: database.db,
+          logger,
+          metrics,
+          onManagerChatBotAdded: () => void managersRefresh?.refreshNow(),
+        });
   const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
   if (bot) {
     try {
@@ -142,6 +153,16 @@ async function main() {
   });
   dailyStep.start();
   broadcastSender?.start();
+  // The managers' list in the database (docs/decisions/017-hot-paths.md): from Telegram at start and
+  // every few minutes; the bot's updates keep it current in between.
+  if (telegram && config.managerChatId !== undefined) {
+    managersRefresh = startChatMembersRefresh({
+      db: database.db,
+      api: telegram,
+      chatId: config.managerChatId,
+      logger,
+    });
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -161,6 +182,7 @@ async function main() {
           bot?.replyDelivery.stop(),
           botConnection?.stop(),
           dailyStep.stop(),
+          managersRefresh?.stop(),
         ]),
         deadline,
       ),

@@ -190,6 +190,24 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}) {
       }
       return { status, user };
     },
+    getChatAdministrators: (params): ChatMember[] => {
+      chatFor(params.chat_id);
+      return [...members]
+        .filter(
+          ([key, status]) =>
+            key.startsWith(`${params.chat_id}/`) && (status === "creator" || status === "administrator"),
+        )
+        .map(([key, status]) => {
+          const user: User = {
+            id: Number(key.split("/")[1]),
+            is_bot: false,
+            first_name: `User ${key.split("/")[1]}`,
+          };
+          return (
+            status === "creator" ? { status, user, is_anonymous: false } : { status, user }
+          ) as ChatMember;
+        });
+    },
     getUpdates: async (params) => {
       if (typeof webhook.url === "string" && webhook.url !== "") {
         throw new TelegramError(409, "Conflict: can't use getUpdates method while webhook is active");

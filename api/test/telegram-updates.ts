@@ -119,3 +119,58 @@ export function deliver(
     }),
   );
 }
+
+/** A member's status in a chat as Telegram sends it in `chat_member` updates. */
+export function chatMemberStatus(
+  user: User,
+  status: "creator" | "administrator" | "member" | "restricted" | "left" | "kicked",
+  options: { isMember?: boolean } = {},
+) {
+  if (status === "restricted") return { status, user, is_member: options.isMember ?? false };
+  if (status === "kicked") return { status, user, until_date: 0 };
+  if (status === "creator") return { status, user, is_anonymous: false };
+  return { status, user };
+}
+
+/**
+ * A `chat_member` update (someone's status in a group changed; Telegram sends these to a bot that
+ * administers the group), or `my_chat_member` when `user` is the bot itself.
+ */
+export function chatMemberUpdate(
+  user: TestTelegramUser | User,
+  status: Parameters<typeof chatMemberStatus>[1],
+  options: {
+    chat?: Chat;
+    isMember?: boolean;
+    /** Seconds since the epoch; now by default. */
+    date?: number;
+    kind?: "chat_member" | "my_chat_member";
+  } = {},
+): Update {
+  const member: User = "is_bot" in user ? user : from(user);
+  return {
+    update_id: nextUpdateId++,
+    [options.kind ?? "chat_member"]: {
+      chat: options.chat ?? groupChat(),
+      from: member,
+      date: options.date ?? Math.floor(Date.now() / 1000),
+      old_chat_member: { status: "left", user: member },
+      new_chat_member: chatMemberStatus(member, status, options),
+    },
+  } as unknown as Update;
+}
+
+/** A service message in a group: members who joined, or one who left. */
+export function membersMessageUpdate(
+  user: TestTelegramUser,
+  change: { joined: TestTelegramUser[] } | { left: TestTelegramUser },
+  chat: Chat = groupChat(),
+): Update {
+  return messageUpdate(
+    user,
+    "joined" in change
+      ? { new_chat_members: change.joined.map(from) }
+      : { left_chat_member: from(change.left) },
+    chat,
+  );
+}

@@ -38,7 +38,7 @@ describe("the real server process with a bot", () => {
         expect(setWebhook?.params).toMatchObject({
           url: "https://example.test/telegram/webhook",
           secret_token: secret,
-          allowed_updates: ["message", "callback_query"],
+          allowed_updates: ["message", "callback_query", "chat_member", "my_chat_member"],
         });
         const [menuButton] = await fake.waitForCalls("setChatMenuButton", 1, 10_000);
         expect(menuButton?.params).toMatchObject({

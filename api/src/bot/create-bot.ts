@@ -12,6 +12,7 @@ import { botMessagesHandler, botMessagesKind } from "./bot-messages";
 import { contactFeature } from "./contact";
 import { fallbackFeature } from "./fallback";
 import type { FeatureDeps } from "./feature-deps";
+import { managerChatMembersFeature, managerChatUpdates } from "./manager-chat-members";
 import { reviewRepliesFeature } from "./review-replies";
 import { startFeature } from "./start";
 import { describeError, describeUpdate } from "./update-log";
@@ -23,10 +24,12 @@ export interface BotDeps {
   logger: Logger;
   /** Counts updates handled, failed and skipped as re-deliveries (`/metrics`). */
   metrics?: { countUpdate(result: UpdateResult): void };
+  /** The bot was added to the managers' chat (again): refresh its members (main.ts). */
+  onManagerChatBotAdded?: () => void;
 }
 
 /** The update kinds the bot asks Telegram for, in polling and webhook mode alike. */
-export const allowedUpdates = ["message", "callback_query"] as const;
+export const allowedUpdates = ["message", "callback_query", ...managerChatUpdates] as const;
 
 /**
  * 429s are retried after `retry_after`, 5xx and network errors a few times; a wait longer than this
@@ -113,7 +116,9 @@ export function createBot(deps: BotDeps) {
   };
   // One composer per feature, each in a file of its own and filtered to the chats it serves.
   const features = new Composer<BotContext>(
-    // First: it notes every private chat once the others have run, and owns /stop and Unsubscribe.
+    // First: it notes who is in the managers' chat, then lets every message on.
+    managerChatMembersFeature({ ...featureDeps, onBotAdded: deps.onManagerChatBotAdded }),
+    // Then: it notes every private chat once the others have run, and owns /stop and Unsubscribe.
     broadcastConsentFeature(featureDeps),
     startFeature(featureDeps),
     contactFeature(featureDeps),

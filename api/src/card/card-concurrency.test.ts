@@ -42,6 +42,28 @@ describe(`issuing cards concurrently (${testDatabaseKind})`, () => {
     expect(duplicates[0]).toEqual({ pins: 0, codes: 0, accounts: 0, live: 1000 });
   });
 
+  it("gives 50 guests tapping renew 20 times each, all at once, 1,000 cards and one live card each", {
+    timeout: 120_000,
+  }, async () => {
+    const guests = await registerGuests(context.database.db, 50, { firstTelegramId: 42_000 });
+    const responses = await Promise.all(
+      guests.flatMap((guest) =>
+        Array.from({ length: 20 }, () => context.request("/api/card", { method: "POST", as: guest.user })),
+      ),
+    );
+    expect(responses.filter((response) => response.status !== 201)).toEqual([]);
+    const [counts] = await context.database.db
+      .select({
+        live: sql<number>`(count(*) filter (where ${cards.revokedAt} is null))::int`,
+        accounts: sql<number>`(count(distinct ${cards.accountId}) filter (where ${cards.revokedAt} is null))::int`,
+        pins: sql<number>`(count(distinct ${cards.pin}) filter (where ${cards.revokedAt} is null))::int`,
+        issued: sql<number>`count(*)::int`,
+      })
+      .from(cards)
+      .where(sql`${cards.accountId} in ${guests.map((guest) => guest.accountId)}`);
+    expect(counts).toEqual({ live: 50, accounts: 50, pins: 50, issued: 1000 });
+  });
+
   it("leaves exactly one live card when one guest taps renew 20 times at once", async () => {
     const [guest] = await registerGuests(context.database.db, 1, { firstTelegramId: 41_000 });
     const responses = await Promise.all(

@@ -20,9 +20,8 @@ export const candidatesPerAttempt = 8;
 export const maxIssueAttempts = 4;
 
 /**
- * Statements lost to a race (another request took the free PIN, or issued to the same account, at
- * the same moment) are retried too, but not forever: a guest tapping "renew" twenty times at once
- * still gets twenty answers.
+ * Attempts whose free PINs were all taken by other guests at the same moment are retried too, but
+ * not forever. (One guest's own renewals queue in the database and never collide.)
  */
 const maxRacesLost = 25;
 
@@ -60,18 +59,18 @@ interface IssueRow extends Partial<CardRow> {
 }
 
 /**
- * Issues a new card and ends the holder's previous one, in one statement per attempt: the holder's
- * account, the lifetime setting, the choice among 8 drawn PINs, the revocations and the insert travel
- * together, so issuing costs one round trip. Answers null when the holder is a Telegram user with no linked account (the caller
- * decides: link a known guest, or 403).
+ * Issues a new card and ends the holder's previous one, in one round trip per attempt: the
+ * `guestcard_issue_card` function (migration 0009, docs/decisions/017-hot-paths.md) finds the holder's
+ * account, queues behind that account's other renewals, revokes its live card, and takes the first of
+ * 8 drawn PINs no live card holds. Answers null when the holder is a Telegram user with no linked
+ * account (the caller decides: link a known guest, or 403).
  *
  * The partial unique indexes on live (not revoked) cards make the database the judge of "no two
  * live cards share a PIN or a code" and "one live card per account", whatever the number of
- * processes issuing at once: an insert that would break either is skipped (`on conflict do nothing`)
- * and retried with fresh identifiers (the "not held by a live card" pre-check only saves draws; the
- * indexes decide). The same statement first revokes the account's live card and
- * any card that has expired but still holds the candidate PIN or code (nobody revokes expired cards
- * otherwise), so a PIN comes free as soon as its card is dead.
+ * processes issuing at once: an insert that would break either does nothing and the next drawn PIN is
+ * tried (the "not held by a live card" pre-check only saves draws; the indexes decide). Cards that
+ * have expired but still hold a candidate PIN or code are revoked on the way (nobody revokes expired
+ * cards otherwise), so a PIN comes free as soon as its card is dead.
  *
  * When every attempt collides — the PIN space is practically full — the answer is 503 `unavailable`.
  * The previous card has then been revoked by the first attempt: a guest who renews gets either a
@@ -83,19 +82,10 @@ export async function issueCard(
   lifetime: CardLifetime,
   newIdentifiers: CardIdentifierSource = randomCardIdentifiers,
 ): Promise<CardResponse | null> {
-  const account =
-    "accountId" in holder
-      ? sql`select ${holder.accountId}::uuid as account_id`
-      : sql`select account_id from telegram_users where id = ${holder.telegramUserId} and account_id is not null`;
-  // Mirrors readSettings (settings/settings.ts): a stored value that is not a whole positive number of
-  // seconds is ignored; the upper bound is the settings' 24 h (README.md, Configuration) and keeps the cast from overflowing.
-  const ttlSeconds =
-    "seconds" in lifetime
-      ? sql`${lifetime.seconds}::integer`
-      : sql`coalesce((select (value #>> '{}')::integer from settings
-                       where key = 'card_ttl_seconds' and jsonb_typeof(value) = 'number'
-                         and (value #>> '{}') ~ '^[0-9]{1,5}$' and (value #>> '{}')::integer between 1 and 86400),
-                     ${lifetime.settingOrDefault}::integer)`;
+  const accountId = "accountId" in holder ? holder.accountId : null;
+  const telegramUserId = "telegramUserId" in holder ? holder.telegramUserId : null;
+  const fixedSeconds = "seconds" in lifetime ? lifetime.seconds : null;
+  const defaultSeconds = "settingOrDefault" in lifetime ? lifetime.settingOrDefault : null;
   let exhaustedDraws = 0;
   let racesLost = 0;
   while (exhaustedDraws < maxIssueAttempts && racesLost < maxRacesLost) {
@@ -108,45 +98,13 @@ export async function issueCard(
       candidates.map((candidate) => sql`${candidate.code}`),
       sql`, `,
     );
-    // `settled` reads the revocations before the insert runs: a data-modifying CTE that nothing
-    // reads would run after the main statement, and the insert would collide with the old card.
     const [row] = await selectRows<IssueRow>(
       db,
-      sql`with holder as (${account}),
-          candidate as (
-            select drawn.pin, drawn.code
-              from unnest(array[${pins}]::text[], array[${codes}]::text[]) with ordinality as drawn(pin, code, n)
-             where not exists (select 1 from cards live
-                                where live.pin = drawn.pin and live.revoked_at is null and live.expires_at > now())
-             order by drawn.n
-             limit 1
-          ),
-          revoked as (
-            update cards set revoked_at = now()
-             where revoked_at is null
-               and (account_id = (select account_id from holder)
-                    or ((pin = (select pin from candidate) or code = (select code from candidate))
-                        and expires_at <= now()))
-            returning 1
-          ),
-          issued as (
-            insert into cards (account_id, pin, code, issued_at, expires_at)
-            select holder.account_id, candidate.pin, candidate.code, now(),
-                   now() + make_interval(secs => ${ttlSeconds})
-              from holder, candidate, (select count(*) from revoked) as settled
-            on conflict do nothing
-            returning pin, code, issued_at, expires_at
-          )
-          select (select account_id from holder) as account_id,
-            exists (select 1 from candidate) as had_candidate,
-            issued.pin, issued.code,
-            (extract(epoch from issued.issued_at) * 1000)::float8 as issued_at_ms,
-            (extract(epoch from issued.expires_at) * 1000)::float8 as expires_at_ms,
-            (extract(epoch from clock_timestamp()) * 1000)::float8 as server_time_ms
-            from (select 1) as one left join issued on true`,
+      sql`select * from guestcard_issue_card(${accountId}::uuid, ${telegramUserId}::bigint,
+            array[${pins}]::text[], array[${codes}]::text[], ${fixedSeconds}::integer, ${defaultSeconds}::integer)`,
     );
     if (!row?.account_id) return null;
-    if (row.pin && row.code && row.issued_at_ms !== undefined && row.expires_at_ms !== undefined) {
+    if (row.pin && row.code && row.issued_at_ms != null && row.expires_at_ms != null) {
       return toCardResponse(row as CardRow);
     }
     if (row.had_candidate) racesLost++;

@@ -7,6 +7,7 @@ import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import { jsonResponse } from "../http/route-schema";
 import type { CardIdentifierSource } from "./card-identifiers";
 import { findLiveCard, issueCard } from "./cards";
+import { oneAtATime } from "./one-at-a-time";
 
 /** The registered guest's account id, or 403: only a loyalty account has a card. */
 export async function registeredAccountId(db: Database, telegramUserId: number): Promise<string> {
@@ -38,13 +39,17 @@ export function cardRoutes(
     responses: { 200: jsonResponse("The live card", cardResponseSchema) },
     errors: ["registration_required", "no_card"],
   });
+  const perGuest = oneAtATime<number>();
   return group
     .routes()
     .openapi(issue, async (c) => {
       const telegramUserId = c.get("launch").user.id;
       const lifetime = { settingOrDefault: deps.config.cardTtlSeconds };
       // One round trip for a registered guest; the slow path links a known guest first, or refuses.
-      let card = await issueCard(deps.db, { telegramUserId }, lifetime, deps.newIdentifiers);
+      // A guest's renewals queue here rather than on a database connection (one-at-a-time.ts).
+      let card = await perGuest(telegramUserId, () =>
+        issueCard(deps.db, { telegramUserId }, lifetime, deps.newIdentifiers),
+      );
       if (!card) {
         const accountId = await registeredAccountId(deps.db, telegramUserId);
         card = await issueCard(deps.db, { accountId }, lifetime, deps.newIdentifiers);

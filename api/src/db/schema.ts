@@ -557,3 +557,24 @@ export const birthdayGreetings = pgTable(
   },
   (table) => [primaryKey({ columns: [table.accountId, table.year] })],
 );
+
+/**
+ * Who is in the managers' chat (MANAGER_CHAT_ID), as the bot last learned it: from `chat_member`,
+ * `my_chat_member` and the chat's service messages, and from getChatAdministrators / getChatMember at
+ * start and now and then (managers/manager-chat-members.ts). `/api/me` and the manager API read it
+ * instead of asking Telegram on a guest's open. `asOf` is when Telegram said so: an older answer never
+ * overwrites a newer one.
+ */
+export const managerChatMembers = pgTable(
+  "manager_chat_members",
+  {
+    chatId: telegramId("chat_id").notNull(),
+    userId: telegramId("user_id").notNull(),
+    /** Telegram's status: creator, administrator, member, restricted, left or kicked. */
+    status: text("status").notNull(),
+    /** Whether that status makes them a member now (a restricted user may or may not be one). */
+    isMember: boolean("is_member").notNull(),
+    asOf: timestamp("as_of", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.chatId, table.userId] })],
+);

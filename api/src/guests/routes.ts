@@ -3,8 +3,7 @@ import type { Database } from "../db/client";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import { jsonResponse } from "../http/route-schema";
 import type { ManagerAccess } from "../managers/manager-access";
-import { recordSourceEvent } from "../sources/attribution";
-import { rememberTelegramUser, resolveGuest, toAccountDto } from "./guests";
+import { openMiniApp } from "./open-mini-app";
 
 /** `GET /api/me` (docs/api.md): who the guest is and how far they got. */
 export function meRoutes(
@@ -21,21 +20,14 @@ export function meRoutes(
   });
   return group.routes().openapi(me, async (c) => {
     const { user, startParam } = c.get("launch");
-    await rememberTelegramUser(deps.db, user);
-    // Opening the Mini App counts as arriving: through a `startapp=<code>` link, or plainly.
-    await recordSourceEvent(deps.db, user.id, "started", startParam);
-    const [state, isManager] = await Promise.all([
-      resolveGuest(deps.db, user.id),
-      deps.managerAccess.isManager(user.id),
-    ]);
-    // A known guest linked by their phone has reached "registered" without filling the form.
-    if (state.status === "registered") await recordSourceEvent(deps.db, user.id, "registered");
+    // One statement: the profile and the funnel written only when new (open-mini-app.ts).
+    const opened = await openMiniApp(deps.db, user, startParam, deps.managerAccess.isManagerSql(user.id));
     const body: MeResponse = {
-      status: state.status,
+      status: opened.status,
       user,
-      phone: state.phone,
-      account: state.account ? toAccountDto(state.account) : null,
-      isManager,
+      phone: opened.phone,
+      account: opened.account,
+      isManager: opened.isManager,
       demo: deps.demo,
     };
     return c.json(body, 200);

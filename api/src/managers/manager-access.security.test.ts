@@ -1,11 +1,21 @@
 import type { ErrorEnvelope } from "@guestcard/shared";
-import { Api } from "grammy";
+import type { User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBotApi, startFakeBotApi } from "../../test/fake-bot-api";
+import {
+  chatMemberUpdate,
+  deliver,
+  groupChat,
+  membersMessageUpdate,
+  testManagerChatId,
+  textUpdate,
+  webhookEnvironment,
+} from "../../test/telegram-updates";
 import { createTestContext, expectStatus, guest, type TestContext, testBotToken } from "../../test/test-app";
 import { createManagerAccess } from "./manager-access";
+import { isChatMember, refreshChatMembers } from "./manager-chat-members";
 
-const managerChatId = -1_001_555_000_111;
+const managerChatId = testManagerChatId;
 const adminId = 9_100;
 const member = guest(9_201, "Member");
 const outsider = guest(9_202, "Outsider");
@@ -13,6 +23,8 @@ const leaver = guest(9_203, "Leaver");
 const kicked = guest(9_204, "Kicked");
 const restrictedOut = guest(9_205, "Restricted");
 const chatAdmin = guest(9_206, "ChatAdmin");
+const restrictedIn = guest(9_207, "RestrictedIn");
+const botUser: User = { id: Number(testBotToken.split(":")[0]), is_bot: true, first_name: "Guestcard Test" };
 
 /** Every manager endpoint, as a non-manager might try it (with a body that would otherwise be valid). */
 const managerEndpoints: Array<{ method: string; path: string; json?: unknown; csv?: string }> = [
@@ -27,22 +39,34 @@ const managerEndpoints: Array<{ method: string; path: string; json?: unknown; cs
   { method: "GET", path: "/api/manager/no-such-endpoint" },
 ];
 
-describe("manager access over HTTP", () => {
+const ok = async (response: Response) => expect(response.status, await response.clone().text()).toBe(200);
+
+describe("manager access over HTTP: the managers' list the bot keeps", () => {
   let fake: FakeBotApi;
   let context: TestContext;
 
   beforeAll(async () => {
     fake = await startFakeBotApi();
-    fake.setChatMember(managerChatId, member.id, "member");
+    context = await createTestContext(
+      webhookEnvironment(fake.apiRoot, { ADMIN_TELEGRAM_IDS: String(adminId) }),
+    );
+    // The chat's administrators come from the refresh (getChatAdministrators), the rest from updates.
     fake.setChatMember(managerChatId, chatAdmin.id, "administrator");
-    fake.setChatMember(managerChatId, leaver.id, "left");
-    fake.setChatMember(managerChatId, kicked.id, "kicked");
-    fake.setChatMember(managerChatId, restrictedOut.id, "restricted");
-    context = await createTestContext({
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      MANAGER_CHAT_ID: String(managerChatId),
-      ADMIN_TELEGRAM_IDS: String(adminId),
-    });
+    expect(await refreshChatMembers(context.database.db, context.telegram!, managerChatId)).toBe("refreshed");
+    for (const update of [
+      chatMemberUpdate(member, "member"),
+      chatMemberUpdate(leaver, "member"),
+      chatMemberUpdate(leaver, "left"),
+      chatMemberUpdate(kicked, "member"),
+      chatMemberUpdate(kicked, "kicked"),
+      chatMemberUpdate(restrictedOut, "restricted", { isMember: false }),
+      chatMemberUpdate(restrictedIn, "restricted", { isMember: true }),
+      // The same statuses in another group count for nothing.
+      chatMemberUpdate(outsider, "administrator", { chat: groupChat(-1_009_999) }),
+    ]) {
+      await ok(await deliver(context, update));
+    }
+    fake.reset();
   });
   afterAll(async () => {
     await context.close();
@@ -81,8 +105,8 @@ describe("manager access over HTTP", () => {
     expect(forged.status).toBe(401);
   });
 
-  it("lets in members and administrators of the managers' chat, and admin ids", async () => {
-    for (const who of [member, chatAdmin, guest(adminId, "Admin")]) {
+  it("lets in members, restricted members and administrators of the managers' chat, and admin ids", async () => {
+    for (const who of [member, restrictedIn, chatAdmin, guest(adminId, "Admin")]) {
       await expectStatus(await context.request("/api/manager/settings", { as: who }), 200);
     }
   });
@@ -97,41 +121,27 @@ describe("manager access over HTTP", () => {
     expect((await expectStatus<ErrorEnvelope>(response, 403)).error.code).toBe("forbidden");
   });
 
-  it("tells /api/me who is a manager", async () => {
-    const asMember = await expectStatus<{ isManager: boolean }>(
-      await context.request("/api/me", { as: member }),
-      200,
-    );
-    const asOutsider = await expectStatus<{ isManager: boolean }>(
-      await context.request("/api/me", { as: outsider }),
-      200,
-    );
-    expect([asMember.isManager, asOutsider.isManager]).toEqual([true, false]);
+  it("tells /api/me who is a manager without asking Telegram", async () => {
+    const isManager = async (who: ReturnType<typeof guest>) =>
+      (await expectStatus<{ isManager: boolean }>(await context.request("/api/me", { as: who }), 200))
+        .isManager;
+    const answers: boolean[] = [];
+    for (const who of [member, chatAdmin, restrictedIn, guest(adminId, "Admin")])
+      answers.push(await isManager(who));
+    for (const who of [outsider, leaver, kicked, restrictedOut]) answers.push(await isManager(who));
+    expect(answers).toEqual([true, true, true, true, false, false, false, false]);
+    expect(fake.calls.map((call) => call.method)).toEqual([]);
   });
 });
 
-describe("manager access: someone who leaves the managers' chat", () => {
+describe("manager access: leaving, rejoining and the bot's own membership", () => {
   let fake: FakeBotApi;
   let context: TestContext;
-  let clock = 1_000_000;
-  const ttlMs = 5 * 60_000;
-  const manager = guest(9_301, "Soon gone");
+  const request = (who: ReturnType<typeof guest>) => context.request("/api/manager/settings", { as: who });
 
   beforeAll(async () => {
     fake = await startFakeBotApi();
-    const telegram = new Api(testBotToken, { apiRoot: fake.apiRoot });
-    context = await createTestContext(
-      { TELEGRAM_API_ROOT: fake.apiRoot },
-      {
-        managerAccess: createManagerAccess({
-          adminTelegramIds: [],
-          managerChatId,
-          telegram,
-          cacheTtlMs: ttlMs,
-          now: () => clock,
-        }),
-      },
-    );
+    context = await createTestContext(webhookEnvironment(fake.apiRoot));
   });
   afterAll(async () => {
     await context.close();
@@ -139,121 +149,95 @@ describe("manager access: someone who leaves the managers' chat", () => {
   });
   afterEach(() => fake.reset());
 
-  it("keeps access until the cached answer expires, then gets 403", async () => {
-    fake.setChatMember(managerChatId, manager.id, "member");
-    await expectStatus(await context.request("/api/manager/settings", { as: manager }), 200);
-    expect(fake.callsTo("getChatMember")).toHaveLength(1);
-
-    fake.setChatMember(managerChatId, manager.id, "left");
-    clock += 60_000; // a minute later the cached "member" still holds: no Bot API call per request
-    await expectStatus(await context.request("/api/manager/settings", { as: manager }), 200);
-    expect(fake.callsTo("getChatMember")).toHaveLength(1);
-
-    clock += ttlMs; // past the cache lifetime Telegram is asked again and says "left"
-    const body = await expectStatus<ErrorEnvelope>(
-      await context.request("/api/manager/settings", { as: manager }),
-      403,
-    );
-    expect(body.error.code).toBe("forbidden");
-    expect(fake.callsTo("getChatMember")).toHaveLength(2);
-    expect(fake.callsTo("getChatMember")[1]?.params).toMatchObject({
-      chat_id: managerChatId,
-      user_id: manager.id,
-    });
+  it("ends access the moment Telegram says the manager left, and an older update cannot bring it back", async () => {
+    const manager = guest(9_301, "Soon gone");
+    const now = Math.floor(Date.now() / 1000);
+    await ok(await deliver(context, chatMemberUpdate(manager, "member", { date: now - 10 })));
+    await expectStatus(await request(manager), 200);
+    await ok(await deliver(context, chatMemberUpdate(manager, "left", { date: now })));
+    expect((await expectStatus<ErrorEnvelope>(await request(manager), 403)).error.code).toBe("forbidden");
+    // A re-ordered, older "member" (updates and refreshes can cross) changes nothing.
+    await ok(await deliver(context, chatMemberUpdate(manager, "member", { date: now - 5 })));
+    await expectStatus(await request(manager), 403);
   });
 
-  it("fails closed when Telegram cannot answer, and asks again soon after", async () => {
-    const other = guest(9_302, "Other");
-    fake.setChatMember(managerChatId, other.id, "member");
+  it("learns members from the chat's service messages and from people writing in it", async () => {
+    const [joiner, writer, departed] = [
+      guest(9_311, "Joiner"),
+      guest(9_312, "Writer"),
+      guest(9_313, "Departed"),
+    ];
+    await ok(await deliver(context, membersMessageUpdate(joiner, { joined: [joiner, departed] })));
+    await ok(await deliver(context, textUpdate(writer, "hello everyone", groupChat())));
+    for (const who of [joiner, writer, departed]) await expectStatus(await request(who), 200);
+    await ok(await deliver(context, membersMessageUpdate(departed, { left: departed })));
+    await expectStatus(await request(departed), 403);
+    // Writing in a private chat proves nothing.
+    const stranger = guest(9_314, "Stranger");
+    await ok(await deliver(context, textUpdate(stranger, "hello")));
+    await expectStatus(await request(stranger), 403);
+  });
+
+  it("the refresh catches a removal the bot did not hear of", async () => {
+    const quiet = guest(9_321, "Quiet");
+    await ok(await deliver(context, chatMemberUpdate(quiet, "member")));
+    await expectStatus(await request(quiet), 200);
+    fake.setChatMember(managerChatId, quiet.id, "kicked");
+    expect(await refreshChatMembers(context.database.db, context.telegram!, managerChatId)).toBe("refreshed");
+    await expectStatus(await request(quiet), 403);
+  });
+
+  it("nobody counts once the bot is removed from the chat, or Telegram says it is not in it", async () => {
+    const [first, second] = [guest(9_331, "First"), guest(9_332, "Second")];
+    await ok(await deliver(context, chatMemberUpdate(first, "member")));
+    await expectStatus(await request(first), 200);
+    await ok(await deliver(context, chatMemberUpdate(botUser, "kicked", { kind: "my_chat_member" })));
+    await expectStatus(await request(first), 403);
+
+    await ok(await deliver(context, chatMemberUpdate(second, "member")));
+    await expectStatus(await request(second), 200);
     fake.failNext(1, { status: 403, description: "Forbidden: bot was kicked from the supergroup chat" });
-    await expectStatus(await context.request("/api/manager/settings", { as: other }), 403);
-    clock += 20_000;
-    await expectStatus(await context.request("/api/manager/settings", { as: other }), 200);
+    expect(await refreshChatMembers(context.database.db, context.telegram!, managerChatId)).toBe(
+      "bot_not_in_chat",
+    );
+    await expectStatus(await request(second), 403);
+  });
+
+  it("keeps the list as it was when Telegram cannot answer the refresh", async () => {
+    const steady = guest(9_341, "Steady");
+    await ok(await deliver(context, chatMemberUpdate(steady, "member")));
+    // Rate limited for longer than the client waits (auto-retry gives up past 30 s).
+    fake.failNext(1, { status: 429, retryAfter: 120 });
+    expect(await refreshChatMembers(context.database.db, context.telegram!, managerChatId)).toBe("failed");
+    await expectStatus(await request(steady), 200);
   });
 });
 
 describe("createManagerAccess", () => {
-  const lookup = (statuses: Record<number, string>) => {
-    let calls = 0;
-    return {
-      calls: () => calls,
-      getChatMember: async (_chatId: number, userId: number) => {
-        calls += 1;
-        const status = statuses[userId] ?? "left";
-        const user = { id: userId, is_bot: false, first_name: "U" };
-        return (
-          status === "restricted-in"
-            ? { status: "restricted", user, is_member: true }
-            : status === "restricted-out"
-              ? { status: "restricted", user, is_member: false }
-              : { status, user }
-        ) as never;
-      },
-    };
-  };
-
-  it("counts creator, administrator, member and a restricted member; not left, kicked or restricted non-members", async () => {
-    const telegram = lookup({
-      1: "creator",
-      2: "administrator",
-      3: "member",
-      4: "restricted-in",
-      5: "restricted-out",
-      6: "left",
-      7: "kicked",
-    });
-    const access = createManagerAccess({ adminTelegramIds: [], managerChatId: -1, telegram });
-    const answers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((id) => access.isManager(id)));
-    expect(answers).toEqual([true, true, true, true, false, false, false]);
+  it("counts creator, administrator, member and a restricted member; not left, kicked or restricted non-members", () => {
+    const statuses = [
+      { status: "creator" },
+      { status: "administrator" },
+      { status: "member" },
+      { status: "restricted", is_member: true },
+      { status: "restricted", is_member: false },
+      { status: "left" },
+      { status: "kicked" },
+    ] as const;
+    expect(statuses.map((status) => isChatMember(status))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
-  it("shares one Bot API call between concurrent checks of the same user", async () => {
-    const telegram = lookup({ 1: "member" });
-    const access = createManagerAccess({ adminTelegramIds: [], managerChatId: -1, telegram });
-    await Promise.all([access.isManager(1), access.isManager(1), access.isManager(1)]);
-    expect(telegram.calls()).toBe(1);
-  });
-
-  it("without MANAGER_CHAT_ID only admin ids are managers, and Telegram is never asked", async () => {
-    const telegram = lookup({ 1: "member" });
-    const access = createManagerAccess({ adminTelegramIds: [2], telegram });
+  it("without MANAGER_CHAT_ID only admin ids are managers, and the database is not asked", async () => {
+    const db = new Proxy({}, { get: () => expect.unreachable("the database was asked") }) as never;
+    const access = createManagerAccess({ db, adminTelegramIds: [2] });
     expect([await access.isManager(1), await access.isManager(2)]).toEqual([false, true]);
-    expect(telegram.calls()).toBe(0);
-  });
-});
-
-describe("createManagerAccess: how long answers are trusted", () => {
-  it("re-checks a member after the short TTL, but trusts 'not a member' for longer", async () => {
-    let clock = 0;
-    let calls = 0;
-    let status: "member" | "left" = "left";
-    const access = createManagerAccess({
-      adminTelegramIds: [],
-      managerChatId,
-      telegram: {
-        getChatMember: async (_chatId, userId) => {
-          calls += 1;
-          return { status, user: { id: userId, is_bot: false, first_name: "U" } } as never;
-        },
-      },
-      cacheTtlMs: 1_000,
-      nonMemberCacheTtlMs: 10_000,
-      now: () => clock,
-    });
-
-    expect(await access.isManager(1)).toBe(false);
-    status = "member";
-    clock = 5_000; // past the member TTL, within the non-member one: no new Bot API call
-    expect(await access.isManager(1)).toBe(false);
-    expect(calls).toBe(1);
-
-    clock = 10_001;
-    expect(await access.isManager(1)).toBe(true);
-    expect(calls).toBe(2);
-
-    status = "left";
-    clock = 11_002; // a member's answer expires after the short TTL
-    expect(await access.isManager(1)).toBe(false);
-    expect(calls).toBe(3);
   });
 });
