@@ -53,6 +53,9 @@ export interface ReadLimits {
 /** Bytes parsed between two yields to the event loop: a few milliseconds of work (issue 16 item 6). */
 const chunkBytes = 64 * 1024;
 
+/** Records checked between two yields (a phone and the form's rules each: a few milliseconds). */
+const recordsPerYield = 500;
+
 /** Lets the requests that arrived meanwhile run (timers and I/O), not just the microtasks. */
 export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -89,6 +92,9 @@ export async function readGuestBase(bytes: Uint8Array, limits: ReadLimits): Prom
     if (base.errors.length < limits.maxErrors) base.errors.push(error);
   };
 
+  // Records are only collected while parsing; they are checked after, once their number is known
+  // to be within the cap, so a file far over it is refused without checking a single phone.
+  const raw: Array<{ line: number; fields: string[] }> = [];
   const onRecord = (fields: string[], endOffset: number) => {
     if (refusal) return;
     const line = lines.lineOfRecordStartingAfter(previousRecordEnd);
@@ -109,16 +115,23 @@ export async function readGuestBase(bytes: Uint8Array, limits: ReadLimits): Prom
       );
       return;
     }
-    if (fields.length !== header.length) {
+    raw.push({ line, fields });
+  };
+
+  const checkRecord = (
+    columns: Array<GuestImportColumn | undefined>,
+    { line, fields }: (typeof raw)[number],
+  ) => {
+    if (fields.length !== columns.length) {
       addError({
         line,
-        message: `${fields.length} fields, but the header names ${header.length}`,
+        message: `${fields.length} fields, but the header names ${columns.length}`,
         code: "wrong_field_count",
-        params: { fields: fields.length, expected: header.length },
+        params: { fields: fields.length, expected: columns.length },
       });
       return;
     }
-    const result = readRecord(header, fields);
+    const result = readRecord(columns, fields);
     if ("fieldErrors" in result) {
       addError({
         line,
@@ -169,6 +182,12 @@ export async function readGuestBase(bytes: Uint8Array, limits: ReadLimits): Prom
     });
   }
   if (refusal) throw refusal;
+  if (header !== undefined) {
+    for (let index = 0; index < raw.length; index += 1) {
+      checkRecord(header, raw[index]!);
+      if (index % recordsPerYield === recordsPerYield - 1) await yieldToOthers();
+    }
+  }
   if (parseError !== undefined) {
     // The one error the relaxed parser still raises: a quote that is never closed swallows the rest
     // of the file, so the record it opens, and everything after it, cannot be read.
