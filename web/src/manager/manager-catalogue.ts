@@ -20,6 +20,7 @@ type ManagerFieldErrorTexts = FieldErrorTexts<
   | "already_used"
   | "column_missing"
   | "column_repeated"
+  | "too_many_records"
 >;
 
 /** What a failed request means for a manager; `unexpected` for any code not listed. */
@@ -107,6 +108,34 @@ const en = {
     ErrorText
   >,
   failed: "That didn't work. Check the connection and try again.",
+  importFormats:
+    "A CSV file as Excel saves it (UTF-8 or Windows-1251, separated by commas, semicolons or tabs), up to 20 MB and 200,000 guests. Column headers in Russian or English: phone (required), last name, first name, middle name, gender (m/f), birthday (DD.MM.YYYY or YYYY-MM-DD), email. You will see what we read before anything is imported.",
+  downloadTemplate: "Download the template",
+  lineColumn: "Line",
+  previewTitle: "Check before importing",
+  previewColumns: "Columns",
+  previewIgnored: "ignored",
+  previewRows: (shown: number, total: number) => `First ${shown} of ${total} guests`,
+  willCreate: "New guests",
+  willSkip: "Skipped: already there or repeated",
+  willReject: "Lines with errors: not imported",
+  confirmImport: (count: string) => `Import ${count} guests`,
+  chooseAnother: "Choose another file",
+  readingFile: "Reading the file…",
+  nothingToImport: "There is nobody new to import in this file.",
+  importDone: "Imported",
+  moreErrors: (count: string) => `… and ${count} more lines with errors`,
+  columnNames: {
+    phone: "Phone",
+    last_name: "Last name",
+    first_name: "First name",
+    middle_name: "Middle name",
+    gender: "Gender",
+    birthday: "Birthday",
+    email: "Email",
+    file: "File",
+  } as Record<string, string>,
+  genderShort: { male: "m", female: "f" } as Record<"male" | "female", string>,
 
   fieldErrors: {
     required: "Please fill this in",
@@ -116,7 +145,7 @@ const en = {
     control_characters: "Line breaks, control and invisible characters aren't allowed",
     invalid_characters: "Contains a broken character: retype it",
     not_an_email: "Not an e-mail address",
-    not_a_date: "Not a date (YYYY-MM-DD)",
+    not_a_date: "Not a date (DD.MM.YYYY or YYYY-MM-DD)",
     in_the_future: "A date in the future",
     before_1900: "A date before 1900",
     not_a_phone: "Not a phone number",
@@ -126,6 +155,7 @@ const en = {
     already_used: "Another source already has this code: choose another one",
     column_missing: ({ column }) => `The header row has no ${column} column`,
     column_repeated: ({ column }) => `The header names the ${column} column twice`,
+    too_many_records: ({ max }) => `More than ${max} guests in one file: split it into parts`,
     invalid: "Please check this",
   } satisfies ManagerFieldErrorTexts as ManagerFieldErrorTexts,
   failures: {
@@ -219,6 +249,34 @@ const ru: ManagerTexts = {
     not_csv: "Не читается как CSV: эта строка и всё после неё не загружены",
   },
   failed: "Не получилось. Проверьте связь и попробуйте ещё раз.",
+  importFormats:
+    "CSV-файл, как его сохраняет Excel (UTF-8 или Windows-1251, через запятую, точку с запятой или табуляцию), до 20 МБ и 200 000 гостей. Заголовки колонок по-русски или по-английски: телефон (обязательно), фамилия, имя, отчество, пол (м/ж), дата рождения (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД), email. Перед загрузкой вы увидите, что мы прочитали.",
+  downloadTemplate: "Скачать шаблон",
+  lineColumn: "Строка",
+  previewTitle: "Проверьте перед загрузкой",
+  previewColumns: "Колонки",
+  previewIgnored: "не загружается",
+  previewRows: (shown: number, total: number) => `Первые ${shown} из ${total} гостей`,
+  willCreate: "Новые гости",
+  willSkip: "Пропущено: уже есть или повтор",
+  willReject: "Строки с ошибками: не загрузятся",
+  confirmImport: (count: string) => `Загрузить гостей: ${count}`,
+  chooseAnother: "Выбрать другой файл",
+  readingFile: "Читаем файл…",
+  nothingToImport: "В этом файле нет новых гостей.",
+  importDone: "Загружено",
+  moreErrors: (count: string) => `… и ещё строк с ошибками: ${count}`,
+  columnNames: {
+    phone: "Телефон",
+    last_name: "Фамилия",
+    first_name: "Имя",
+    middle_name: "Отчество",
+    gender: "Пол",
+    birthday: "Дата рождения",
+    email: "Email",
+    file: "Файл",
+  },
+  genderShort: { male: "м", female: "ж" },
 
   fieldErrors: {
     required: "Заполните это поле",
@@ -228,7 +286,7 @@ const ru: ManagerTexts = {
     control_characters: "Переносы строк, служебные и невидимые символы не допускаются",
     invalid_characters: "Здесь повреждённый символ: наберите текст заново",
     not_an_email: "Не адрес эл. почты",
-    not_a_date: "Не дата (ГГГГ-ММ-ДД)",
+    not_a_date: "Не дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)",
     in_the_future: "Дата в будущем",
     before_1900: "Дата раньше 1900 года",
     not_a_phone: "Не номер телефона",
@@ -238,6 +296,7 @@ const ru: ManagerTexts = {
     already_used: "Этот код уже у другого источника: выберите другой",
     column_missing: ({ column }) => `В строке заголовков нет колонки ${column}`,
     column_repeated: ({ column }) => `Колонка ${column} указана в заголовке дважды`,
+    too_many_records: ({ max }) => `Больше ${max} гостей в одном файле: разделите его на части`,
     invalid: "Проверьте это поле",
   },
   failures: {
