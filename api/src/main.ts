@@ -11,6 +11,7 @@ import { DataDirInUseError } from "./db/data-dir-lock";
 import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
+import { guestImportResumer } from "./guest-import/guest-import";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createMetrics } from "./observability/metrics";
@@ -123,6 +124,13 @@ async function main() {
   const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
   bot?.replyDelivery.start();
   await reviewDelivery?.start();
+  // A guest-base import a crash cut off is finished (docs/decisions/018-resumable-guest-imports.md).
+  const guestImports = guestImportResumer({
+    db: database.db,
+    logger,
+    exclusive: database.kind === "embedded",
+  });
+  guestImports.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -136,7 +144,12 @@ async function main() {
     const [drained, workersStopped] = await Promise.all([
       requests.drain(deadline),
       withinDeadline(
-        Promise.all([reviewDelivery?.stop(), bot?.replyDelivery.stop(), botConnection?.stop()]),
+        Promise.all([
+          reviewDelivery?.stop(),
+          bot?.replyDelivery.stop(),
+          botConnection?.stop(),
+          guestImports.stop(),
+        ]),
         deadline,
       ),
     ]);
