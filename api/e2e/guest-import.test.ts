@@ -131,7 +131,7 @@ describe("importing a guest base (e2e)", () => {
     const guests = 20_000;
     const rows = Array.from(
       { length: guests },
-      (_, index) => `+7926${String(index).padStart(7, "0")};Гость${index}`,
+      (_, index) => `+7995${String(index).padStart(7, "0")};Гость${index}`,
     );
     const file = Buffer.from(`Телефон;Имя\r\n${rows.join("\r\n")}\r\n`);
     const environment = { DATA_DIR: dataDir, ADMIN_TELEGRAM_IDS: String(manager.id), LOG_LEVEL: "debug" };
