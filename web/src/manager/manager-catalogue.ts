@@ -256,7 +256,7 @@ const ru: ManagerTexts = {
   previewTitle: "Проверьте перед загрузкой",
   previewColumns: "Колонки",
   previewIgnored: "не загружается",
-  previewRows: (shown: number, total: number) => `Первые ${shown} из ${total} гостей`,
+  previewRows: (shown: number, total: number) => `Первые ${shown} гостей из ${total}`,
   willCreate: "Новые гости",
   willSkip: "Пропущено: уже есть или повтор",
   willReject: "Строки с ошибками: не загрузятся",
