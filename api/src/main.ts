@@ -130,7 +130,7 @@ async function main() {
     logger,
     exclusive: database.kind === "embedded",
   });
-  guestImports.start();
+  void guestImports.start();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -208,7 +208,7 @@ describe("importing a Russian Excel guest base", () => {
     });
     expect(await accountCount()).toBe(0);
     expect(await context.database.db.select().from(guestImportRuns)).toHaveLength(0);
-  });
+  }, 60_000);
 
   it("hands out the template in the manager's language, and the template imports", async () => {
     const ru = await context.request("/api/manager/accounts/import/template", { as: manager });

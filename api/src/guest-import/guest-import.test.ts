@@ -286,7 +286,7 @@ describe("POST /api/manager/accounts/import", () => {
     expect(Buffer.byteLength(csv)).toBeGreaterThan(19.9 * 1024 * 1024);
     expect(Buffer.byteLength(csv)).toBeLessThanOrEqual(20 * 1024 * 1024);
     expect(await importCsv(csv)).toEqual({ created: 2, skipped: 0, errors: [], errorCount: 0 });
-  });
+  }, 60_000);
 
   it("answers 415 for a body that is not CSV", async () => {
     const body = await expectStatus<ErrorEnvelope>(

@@ -173,14 +173,19 @@ async function writeRun(
 /**
  * Takes up runs a crash cut off (docs/decisions/018-resumable-guest-imports.md): reads each one's
  * file again and writes it on from its last committed batch. `exclusive` (PGlite: this process owns
- * the database) takes every unfinished run at once; on PostgreSQL a run is taken once its holder's
- * lease has run out, and the worker waits for the earliest lease of the runs still held.
+ * the database) takes at once every unfinished run begun before it started; on PostgreSQL a run is
+ * taken once its holder's lease has run out, and the worker waits for the earliest lease of the runs
+ * still held.
  */
 export function guestImportResumer(deps: { db: Database; logger: Logger; exclusive: boolean }) {
   let stopping = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  // Exclusive: runs begun before this process started are orphans; runs its own requests begin are not.
+  const startedAt = new Date();
+  /** Runs this worker was holding when another took them over: that one finishes them. */
+  const lost: number[] = [];
   const claim = async () => {
     const [row] = await selectRows<{ id: number; file: Uint8Array; accounts_done: number }>(
       deps.db,
@@ -188,7 +193,9 @@ export function guestImportResumer(deps: { db: Database; logger: Logger; exclusi
           set lease_token = ${randomUUID()}, lease_until = now() + make_interval(secs => ${leaseSeconds})
           where id = (
             select id from ${guestImportRuns}
-            where status = 'running' and (${deps.exclusive} or lease_until is null or lease_until < now())
+            where status = 'running'
+              and (lease_until is null or lease_until < now() or (${deps.exclusive}::boolean and created_at < ${startedAt.toISOString()}::timestamptz))
+              and id not in (select value::bigint from json_array_elements_text(${JSON.stringify(lost)}::json))
             order by id limit 1
             for update skip locked
           )
@@ -214,6 +221,7 @@ export function guestImportResumer(deps: { db: Database; logger: Logger; exclusi
         () => stopping,
       );
       if (totals) deps.logger.info({ run: run.id, ...totals }, "guest import: resumed run done");
+      else if (!stopping) lost.push(Number(run.id));
     }
     if (stopping || deps.exclusive) return;
     // Runs another process still holds: look again when the first lease runs out (if its holder died).
@@ -223,18 +231,20 @@ export function guestImportResumer(deps: { db: Database; logger: Logger; exclusi
           from ${guestImportRuns} where status = 'running'`,
     );
     if (next?.wait_ms !== null && next?.wait_ms !== undefined && !stopping) {
-      timer = setTimeout(start, Math.max(0, Number(next.wait_ms)) + 100);
+      timer = setTimeout(() => void start(), Math.max(0, Number(next.wait_ms)) + 100);
       timer.unref();
     }
   };
 
-  function start() {
+  /** Takes up what there is now; resolves when that is done (or stopped). */
+  function start(): Promise<void> {
     running = resumeAll().catch((error: unknown) => {
       deps.logger.error(
         { error: error instanceof Error ? error.message : String(error) },
         "guest import: resuming failed",
       );
     });
+    return running;
   }
 
   return {
