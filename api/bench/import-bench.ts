@@ -63,7 +63,7 @@ async function main() {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await until(async () => (await fetch(`${url}/health`)).ok, 180_000);
+    await until(async () => (await fetch(`${url}/health`)).ok, 600_000);
     const token = readFileSync(join(dataDir, "demo-bot-token"), "utf8").trim();
     const as = (user: typeof guest) => ({ authorization: `tma ${signInitData(user, token)}` });
     const post = async (path: string, user: typeof guest, json: unknown) => {
