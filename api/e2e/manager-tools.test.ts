@@ -196,8 +196,10 @@ describe("manager tools in a real browser (e2e)", () => {
       "\uFEFFphone,last_name,first_name\r\n+79990077101,Known,One\r\nnot a phone,Bad,Line\r\n+79990077102,Known,Two\r\n",
     );
     await page.locator("input[type=file]").setInputFiles(csvFile);
+    await page.getByTestId("import-preview").waitFor();
+    await page.getByRole("button", { name: "Import 2 guests" }).click();
     await expect.poll(() => page.getByTestId("import-created").textContent()).toBe("2");
-    await page.getByText("phone: Not a phone number").waitFor();
+    await page.getByText("Phone: Not a phone number").waitFor();
     await page.getByText("Line 3").waitFor();
     await screenshot("import");
   });

@@ -481,7 +481,7 @@ describe("every screen in Russian (e2e)", () => {
       writeFileSync(
         csv,
         [
-          "phone,last_name,first_name,email",
+          "Телефон,Фамилия,Имя,Email",
           "+79990093101,Сидоров,Пётр,",
           "не телефон,Плохая,Строка,",
           "+79990093102,Кузнецова,Вера,vera@",
@@ -490,8 +490,12 @@ describe("every screen in Russian (e2e)", () => {
         ].join("\n"),
       );
       await page.locator("input[type=file]").setInputFiles(csv);
+      await expect.poll(() => page.getByTestId("preview-errors").textContent()).toBe("4");
+      await page.getByText(`${texts.columnNames.phone}: ${texts.fieldErrors.not_a_phone}`).waitFor();
+      await readScreen(page, "manager-import-preview");
+      await page.getByRole("button", { name: texts.confirmImport("1") }).click();
       await expect.poll(() => page.getByTestId("import-errors").textContent()).toBe("4");
-      await page.getByText(`phone: ${texts.fieldErrors.not_a_phone}`).waitFor();
+      await page.getByText(`${texts.columnNames.phone}: ${texts.fieldErrors.not_a_phone}`).waitFor();
       await readScreen(page, "manager-import-line-errors");
     });
 
@@ -503,6 +507,7 @@ describe("every screen in Russian (e2e)", () => {
       "manager-funnel",
       "manager-settings-out-of-range",
       "manager-import",
+      "manager-import-preview",
       "manager-import-line-errors",
     ]);
   }, 180_000);

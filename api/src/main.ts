@@ -12,6 +12,7 @@ import { DataDirInUseError } from "./db/data-dir-lock";
 import { demoManagerIds } from "./demo/demo-guests";
 import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
+import { guestImportResumer } from "./guest-import/guest-import";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
 import { createDailyStepScheduler } from "./loyalty/daily-step";
@@ -163,6 +164,13 @@ async function main() {
       logger,
     });
   }
+  // A guest-base import a crash cut off is finished (docs/decisions/018-resumable-guest-imports.md).
+  const guestImports = guestImportResumer({
+    db: database.db,
+    logger,
+    exclusive: database.kind === "embedded",
+  });
+  void guestImports.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -183,6 +191,7 @@ async function main() {
           botConnection?.stop(),
           dailyStep.stop(),
           managersRefresh?.stop(),
+          guestImports.stop(),
         ]),
         deadline,
       ),

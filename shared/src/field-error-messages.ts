@@ -37,6 +37,7 @@ const englishFieldMessages: Record<FieldErrorCode, (params: ErrorParams) => stri
   already_used: () => "already used by another source",
   column_missing: (params) => `the header has no ${params.column} column`,
   column_repeated: () => "named twice in the header",
+  too_many_records: (params) => `more than ${params.max} records: split the file and import the parts`,
 };
 
 export function fieldErrorMessage(error: FieldError): string {

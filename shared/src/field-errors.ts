@@ -27,6 +27,7 @@ export const fieldErrorCodes = [
   "already_used",
   "column_missing",
   "column_repeated",
+  "too_many_records",
 ] as const;
 export type FieldErrorCode = (typeof fieldErrorCodes)[number];
 

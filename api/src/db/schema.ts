@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   doublePrecision,
   index,
@@ -577,4 +578,41 @@ export const managerChatMembers = pgTable(
     asOf: timestamp("as_of", { withTimezone: true }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.chatId, table.userId] })],
+);
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * One guest-base import (docs/decisions/018-resumable-guest-imports.md). The file is kept until the
+ * run is done; each batch of accounts commits together with `records_done`, so a run cut off by a
+ * crash is taken up again (by this process after its restart, or another) from its last batch, and
+ * the base ends up whole. A worker holds the run by `lease_token` until `lease_until`.
+ */
+export const guestImportRuns = pgTable(
+  "guest_import_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    status: text("status", { enum: ["running", "done"] })
+      .notNull()
+      .default("running"),
+    /** The uploaded bytes (gzip), read again to resume; emptied when the run is done (personal data). */
+    file: bytea("file"),
+    fileSha256: text("file_sha256").notNull(),
+    /** Good records, each phone once: what the run writes, in file order. */
+    accountsTotal: integer("accounts_total").notNull(),
+    /** How many of them the committed batches covered. */
+    accountsDone: integer("accounts_done").notNull().default(0),
+    created: integer("created").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    errorCount: integer("error_count").notNull().default(0),
+    /** The first 1,000 bad lines, as the answer lists them. */
+    errors: jsonb("errors").$type<unknown[]>().notNull(),
+    startedBy: telegramId("started_by"),
+    leaseToken: uuid("lease_token"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    startedAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("guest_import_runs_running_idx").on(table.leaseUntil).where(sql`${table.status} = 'running'`),
+  ],
 );

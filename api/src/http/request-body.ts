@@ -28,10 +28,21 @@ export const jsonBodyRules: BodyRules = {
   tooLarge: () => new ApiError("payload_too_large", "The body is larger than 64 KiB."),
 };
 
-/** The guest-base import: what a spreadsheet or a browser may call a CSV file, up to 20 MB. */
+/**
+ * The guest-base import: what a spreadsheet or a browser may call a CSV file (Windows calls a `.csv`
+ * `application/vnd.ms-excel` where Excel is installed), or raw bytes, up to 20 MB. The `charset`
+ * parameter is not read: the import detects the encoding from the bytes.
+ */
 export const csvBodyRules: BodyRules = {
   maxBytes: guestImportMaxBytes,
-  mediaTypes: new Set(["text/csv", "application/csv", "text/plain"]),
+  mediaTypes: new Set([
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "text/tab-separated-values",
+    "application/vnd.ms-excel",
+    "application/octet-stream",
+  ]),
   wrongMediaType: () =>
     new ApiError("unsupported_media_type", "Send the guest base as CSV with `Content-Type: text/csv`."),
   tooLarge: () =>

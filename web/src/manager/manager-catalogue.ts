@@ -24,6 +24,7 @@ type ManagerFieldErrorTexts = FieldErrorTexts<
   | "column_repeated"
   | "out_of_range"
   | "too_short"
+  | "too_many_records"
 >;
 
 /** What a failed request means for a manager; `unexpected` for any code not listed. */
@@ -152,6 +153,34 @@ const en = {
     ErrorText
   >,
   failed: "That didn't work. Check the connection and try again.",
+  importFormats:
+    "A CSV file as Excel saves it (UTF-8 or Windows-1251, separated by commas, semicolons or tabs), up to 20 MB and 200,000 guests. Column headers in Russian or English: phone (required), last name, first name, middle name, gender (m/f), birthday (DD.MM.YYYY or YYYY-MM-DD), email. You will see what we read before anything is imported.",
+  downloadTemplate: "Download the template",
+  lineColumn: "Line",
+  previewTitle: "Check before importing",
+  previewColumns: "Columns",
+  previewIgnored: "ignored",
+  previewRows: (shown: number, total: number) => `First ${shown} of ${total} guests`,
+  willCreate: "New guests",
+  willSkip: "Skipped: already there or repeated",
+  willReject: "Lines with errors: not imported",
+  confirmImport: (count: string) => `Import ${count} guests`,
+  chooseAnother: "Choose another file",
+  readingFile: "Reading the file…",
+  nothingToImport: "There is nobody new to import in this file.",
+  importDone: "Imported",
+  moreErrors: (count: string) => `… and ${count} more lines with errors`,
+  columnNames: {
+    phone: "Phone",
+    last_name: "Last name",
+    first_name: "First name",
+    middle_name: "Middle name",
+    gender: "Gender",
+    birthday: "Birthday",
+    email: "Email",
+    file: "File",
+  } as Record<string, string>,
+  genderShort: { male: "m", female: "f" } as Record<"male" | "female", string>,
 
   broadcasts: "Broadcasts",
   broadcastsHint: "Write to the guests who agreed to news and offers",
@@ -232,7 +261,7 @@ const en = {
     control_characters: "Line breaks, control and invisible characters aren't allowed",
     invalid_characters: "Contains a broken character: retype it",
     not_an_email: "Not an e-mail address",
-    not_a_date: "Not a date (YYYY-MM-DD)",
+    not_a_date: "Not a date (DD.MM.YYYY or YYYY-MM-DD)",
     in_the_future: "A date in the future",
     before_1900: "A date before 1900",
     not_a_phone: "Not a phone number",
@@ -245,6 +274,7 @@ const en = {
     out_of_range: ({ min, max }) =>
       max === undefined ? `At least ${min}` : min === undefined ? `At most ${max}` : `From ${min} to ${max}`,
     too_short: ({ min }) => `At least ${min}`,
+    too_many_records: ({ max }) => `More than ${max} guests in one file: split it into parts`,
     invalid: "Please check this",
   } satisfies ManagerFieldErrorTexts as ManagerFieldErrorTexts,
   failures: {
@@ -379,6 +409,34 @@ const ru: ManagerTexts = {
     not_csv: "Не читается как CSV: эта строка и всё после неё не загружены",
   },
   failed: "Не получилось. Проверьте связь и попробуйте ещё раз.",
+  importFormats:
+    "CSV-файл, как его сохраняет Excel (UTF-8 или Windows-1251, через запятую, точку с запятой или табуляцию), до 20 МБ и 200 000 гостей. Заголовки колонок по-русски или по-английски: телефон (обязательно), фамилия, имя, отчество, пол (м/ж), дата рождения (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД), email. Перед загрузкой вы увидите, что мы прочитали.",
+  downloadTemplate: "Скачать шаблон",
+  lineColumn: "Строка",
+  previewTitle: "Проверьте перед загрузкой",
+  previewColumns: "Колонки",
+  previewIgnored: "не загружается",
+  previewRows: (shown: number, total: number) => `Первые ${shown} гостей из ${total}`,
+  willCreate: "Новые гости",
+  willSkip: "Пропущено: уже есть или повтор",
+  willReject: "Строки с ошибками: не загрузятся",
+  confirmImport: (count: string) => `Загрузить гостей: ${count}`,
+  chooseAnother: "Выбрать другой файл",
+  readingFile: "Читаем файл…",
+  nothingToImport: "В этом файле нет новых гостей.",
+  importDone: "Загружено",
+  moreErrors: (count: string) => `… и ещё строк с ошибками: ${count}`,
+  columnNames: {
+    phone: "Телефон",
+    last_name: "Фамилия",
+    first_name: "Имя",
+    middle_name: "Отчество",
+    gender: "Пол",
+    birthday: "Дата рождения",
+    email: "Email",
+    file: "Файл",
+  },
+  genderShort: { male: "м", female: "ж" },
 
   broadcasts: "Рассылки",
   broadcastsHint: "Напишите гостям, согласившимся на новости и предложения",
@@ -465,7 +523,7 @@ const ru: ManagerTexts = {
     control_characters: "Переносы строк, служебные и невидимые символы не допускаются",
     invalid_characters: "Здесь повреждённый символ: наберите текст заново",
     not_an_email: "Не адрес эл. почты",
-    not_a_date: "Не дата (ГГГГ-ММ-ДД)",
+    not_a_date: "Не дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)",
     in_the_future: "Дата в будущем",
     before_1900: "Дата раньше 1900 года",
     not_a_phone: "Не номер телефона",
@@ -478,6 +536,7 @@ const ru: ManagerTexts = {
     out_of_range: ({ min, max }) =>
       max === undefined ? `Не меньше ${min}` : min === undefined ? `Не больше ${max}` : `От ${min} до ${max}`,
     too_short: ({ min }) => `Не меньше ${min}`,
+    too_many_records: ({ max }) => `Больше ${max} гостей в одном файле: разделите его на части`,
     invalid: "Проверьте это поле",
   },
   failures: {

@@ -65,7 +65,7 @@ describe("the manager's texts for errors", () => {
       { line: 5, message: "a quote is never closed; …", code: "unclosed_quote" },
     ];
     expect(lines.map((line) => importLineErrorText(ru, line))).toEqual([
-      "phone: Не номер телефона; email: Не адрес эл. почты",
+      "Телефон: Не номер телефона; Email: Не адрес эл. почты",
       "Полей: 4, а в заголовке — 3",
       ru.importLineErrors.unclosed_quote,
     ]);

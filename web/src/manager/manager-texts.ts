@@ -28,7 +28,10 @@ export function failureText(texts: ManagerTexts, failure: ApiFailure): string {
 export function importLineErrorText(texts: ManagerTexts, error: GuestImportLineError): string {
   if (error.code === "invalid_fields") {
     return Object.entries(error.fieldErrors ?? {})
-      .map(([column, fieldError]) => `${column}: ${fieldErrorText(texts.fieldErrors, fieldError)}`)
+      .map(
+        ([column, fieldError]) =>
+          `${texts.columnNames[column] ?? column}: ${fieldErrorText(texts.fieldErrors, fieldError)}`,
+      )
       .join("; ");
   }
   return errorText(texts.importLineErrors[error.code], error.params);
