@@ -93,6 +93,11 @@ function apiRoutes(deps: AppDeps) {
         managerAccess,
         botIdentity: createBotIdentity({ demo: deps.demo, telegram: deps.telegram, logger: deps.logger }),
         settingsDefaults: deps.config,
+        deliverNow: deps.bot
+          ? async (jobIds) => {
+              for (const id of jobIds) await deps.bot?.replyDelivery.runJobNow(id);
+            }
+          : undefined,
       }),
     )
     .route("/demo", demoApi(groups.demo, { db }));

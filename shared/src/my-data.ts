@@ -44,3 +44,31 @@ export type ConsentHistoryResponse = z.infer<typeof consentHistoryResponseSchema
 /** `DELETE /api/my-data`: the account and everything linked to it is gone. */
 export const myDataDeletedResponseSchema = z.object({ deleted: z.literal(true) });
 export type MyDataDeletedResponse = z.infer<typeof myDataDeletedResponseSchema>;
+
+/**
+ * A consent as a guest (or a manager) reads it, from the history: never given, given on a date, or
+ * withdrawn on a date. Three states, because "no" and "not yet asked" are different answers.
+ */
+export const consentStates = ["never", "given", "withdrawn"] as const;
+export const consentStateSchema = z.object({
+  state: z.enum(consentStates),
+  /** When the entry in force was recorded; null for `never`. */
+  at: z.nullable(z.string()),
+});
+export type ConsentState = z.infer<typeof consentStateSchema>;
+
+/** The state of one kind of consent: its latest entry decides (the history is in recording order). */
+export function consentStateOf(history: readonly ConsentRecord[], kind: ConsentKind): ConsentState {
+  const latest = history.filter((record) => record.kind === kind).at(-1);
+  if (!latest) return { state: "never", at: null };
+  return { state: latest.granted ? "given" : "withdrawn", at: latest.recordedAt };
+}
+
+/** `POST /api/my-data/export` → 201: a short-lived link the file can be fetched from without initData. */
+export const myDataExportResponseSchema = z.object({
+  /** A path on this server (`/downloads/my-data/<token>`); valid until `expiresAt`. */
+  url: z.string(),
+  fileName: z.string(),
+  expiresAt: z.string(),
+});
+export type MyDataExportResponse = z.infer<typeof myDataExportResponseSchema>;

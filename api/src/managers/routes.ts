@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
+import { guestRecordRoutes, phoneConflictRoutes } from "../guest-records/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import type { Logger } from "../logger";
 import { settingsRoutes } from "../settings/routes";
@@ -14,6 +15,8 @@ export interface ManagerRouteDeps {
   managerAccess: ManagerAccess;
   botIdentity: BotIdentity;
   settingsDefaults: SettingsDefaults;
+  /** Sends outbox jobs of the bot's messages at once (a phone conflict's decision); absent without a bot. */
+  deliverNow?: (jobIds: number[]) => Promise<void>;
 }
 
 /**
@@ -26,5 +29,7 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/sources", sourceRoutes(group, { ...deps, settingsDefaults: deps.settingsDefaults }))
     .route("/stats", funnelRoutes(group, deps))
     .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
-    .route("/accounts", guestImportRoutes(group, deps));
+    .route("/accounts", guestImportRoutes(group, deps))
+    .route("/guests", guestRecordRoutes(group, deps))
+    .route("/phone-conflicts", phoneConflictRoutes(group, deps));
 }
