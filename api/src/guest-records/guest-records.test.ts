@@ -141,15 +141,13 @@ describe("guest records and phone conflicts, for managers", () => {
       .values({ accountId: olga.id, pin: "123455", code: "1234567890123452", expiresAt: new Date() })
       .returning();
     const visitAt = new Date("2026-11-30T19:00:00.000Z");
-    await db
-      .insert(cardIdentifications)
-      .values({
-        terminal: "till-1",
-        outcome: "identified",
-        cardId: card?.id,
-        accountId: olga.id,
-        at: visitAt,
-      });
+    await db.insert(cardIdentifications).values({
+      terminal: "till-1",
+      outcome: "identified",
+      cardId: card?.id,
+      accountId: olga.id,
+      at: visitAt,
+    });
     const [review] = await db
       .insert(reviews)
       .values({ telegramUserId: 9100, accountId: olga.id, text: "Cold soup", rating: 2 })
