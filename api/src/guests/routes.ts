@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import { jsonResponse } from "../http/route-schema";
 import type { ManagerAccess } from "../managers/manager-access";
+import { personalDataConsentGiven } from "../my-data/my-data";
 import { recordSourceEvent } from "../sources/attribution";
 import { rememberTelegramUser, resolveGuest, toAccountDto } from "./guests";
 
@@ -30,6 +31,10 @@ export function meRoutes(
     ]);
     // A known guest linked by their phone has reached "registered" without filling the form.
     if (state.status === "registered") await recordSourceEvent(deps.db, user.id, "registered");
+    const consentRequired =
+      state.status === "registered" && state.account !== null
+        ? !(await personalDataConsentGiven(deps.db, state.account.id))
+        : false;
     const body: MeResponse = {
       status: state.status,
       user,
@@ -37,6 +42,7 @@ export function meRoutes(
       account: state.account ? toAccountDto(state.account) : null,
       isManager,
       demo: deps.demo,
+      consentRequired,
     };
     return c.json(body, 200);
   });
