@@ -1,5 +1,6 @@
 import {
   backButton,
+  downloadFile,
   emitEvent,
   hapticFeedback,
   init,
@@ -28,6 +29,8 @@ export interface Launch {
   rawInitData: string;
   /** The Telegram user's IETF language tag, if Telegram sent one. */
   languageCode: string | undefined;
+  /** The `startapp` parameter of the link that opened the app (a source code, or `conflict-<id>`). */
+  startParam: string | undefined;
 }
 
 /**
@@ -90,8 +93,11 @@ export function host(): Host {
  */
 export function startTelegram(): Launch | null {
   let languageCode: string | undefined;
+  let startParam: string | undefined;
   try {
-    languageCode = retrieveLaunchParams().tgWebAppData?.user?.language_code;
+    const launchParams = retrieveLaunchParams();
+    languageCode = launchParams.tgWebAppData?.user?.language_code;
+    startParam = launchParams.tgWebAppStartParam;
   } catch {
     return null;
   }
@@ -132,7 +138,7 @@ export function startTelegram(): Launch | null {
       .catch(() => undefined);
   }
   sdkStarted = true;
-  return { host, rawInitData, languageCode };
+  return { host, rawInitData, languageCode, startParam };
 }
 
 /** Tells Telegram the first real screen is up, so it removes its loader. Harmless when repeated. */
@@ -166,4 +172,30 @@ export async function requestPhoneContact(): Promise<ContactRequestResult> {
 
 export function closeMiniApp(): void {
   miniApp.close.ifAvailable();
+}
+
+/**
+ * Saves a file the server serves at `url` (a path of this server). Telegram's mobile apps ignore
+ * `<a download>`; their `downloadFile` (Bot API 8.0) asks the guest and downloads the URL itself, so the
+ * URL must work without initData: the server hands out short-lived signed links for this. In a plain
+ * tab, or a client too old for it, an ordinary link with `download` does the job.
+ */
+export async function saveFile(url: string, fileName: string): Promise<"saved" | "declined"> {
+  const absolute = new URL(url, window.location.href).href;
+  if (currentHost === "telegram" && downloadFile.isAvailable()) {
+    try {
+      await downloadFile(absolute, fileName);
+      return "saved";
+    } catch {
+      return "declined";
+    }
+  }
+  const link = document.createElement("a");
+  link.href = absolute;
+  link.download = fileName;
+  link.rel = "noopener";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return "saved";
 }
