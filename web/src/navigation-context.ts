@@ -11,7 +11,11 @@ export type ScreenName =
   | "manager-source"
   | "manager-funnel"
   | "manager-settings"
-  | "manager-import";
+  | "manager-import"
+  | "manager-guests"
+  | "manager-guest"
+  | "manager-conflicts"
+  | "manager-conflict";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

@@ -1,11 +1,19 @@
+import { conflictStartParamPattern } from "@guestcard/shared";
 import { type ComponentType, lazy, Suspense, useMemo, useState } from "react";
 import { hasLiveStoredCard } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
 import { TelegramReady } from "./components/telegram-ready";
 import { useBackButton } from "./hooks/use-back-button";
+import { openConflict } from "./manager/manager-state";
 import { type Navigation, NavigationContext, type ScreenName } from "./navigation-context";
 import { HomeScreen } from "./screens/home";
 import { useSession } from "./session";
+
+/** `startapp=conflict-<id>`, the link under the managers' chat alert (shared/src/guest-records.ts). */
+function conflictFromStartParam(startParam: string | undefined): number | null {
+  const match = startParam ? conflictStartParamPattern.exec(startParam) : null;
+  return match ? Number(match[1]) : null;
+}
 
 /** Loads a screen's file only when the guest first opens it (a named export, not a default one). */
 function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): ComponentType {
@@ -56,15 +64,37 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/manager"),
     (module) => module.ManagerImportScreen,
   ),
+  "manager-guests": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerGuestsScreen,
+  ),
+  "manager-guest": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerGuestScreen,
+  ),
+  "manager-conflicts": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerConflictsScreen,
+  ),
+  "manager-conflict": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerConflictScreen,
+  ),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */
 export function GuestNavigator() {
-  const { me } = useSession();
-  // A guest re-opening the app at the till with a live card lands on it; Back leads home.
-  const [stack, setStack] = useState<ScreenName[]>(() =>
-    hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"],
-  );
+  const { me, launch } = useSession();
+  // A guest re-opening the app at the till with a live card lands on it; Back leads home. A manager
+  // who opened the alert's link about a phone conflict lands on it; Back leads to the list.
+  const [stack, setStack] = useState<ScreenName[]>(() => {
+    const conflictId = me.isManager ? conflictFromStartParam(launch.startParam) : null;
+    if (conflictId !== null) {
+      openConflict(conflictId);
+      return ["home", "manager", "manager-conflicts", "manager-conflict"];
+    }
+    return hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"];
+  });
   const navigation = useMemo<Navigation>(
     () => ({
       navigate: (screen) => setStack((current) => [...current, screen]),
