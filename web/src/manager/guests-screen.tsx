@@ -48,7 +48,6 @@ export function ManagerGuestsScreen() {
   return (
     <Page title={texts.guests}>
       <form
-        role="search"
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
