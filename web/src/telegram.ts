@@ -97,7 +97,8 @@ export function startTelegram(): Launch | null {
   try {
     const launchParams = retrieveLaunchParams();
     languageCode = launchParams.tgWebAppData?.user?.language_code;
-    startParam = launchParams.tgWebAppStartParam;
+    // Telegram passes it in the URL and inside the signed initData; either will do.
+    startParam = launchParams.tgWebAppStartParam ?? launchParams.tgWebAppData?.start_param;
   } catch {
     return null;
   }
