@@ -2,9 +2,12 @@
 //   baseline  GET /bench/baseline       one indexed select (see bench-server.ts)
 //   identify  POST /api/pos/identify    a till identifying a live card by PIN or QR code
 //   issue     POST /api/card            a guest getting a new card
+//   purchase  POST /api/pos/purchases   a bill closed against an identification, from 16 tills
+//   loyalty   GET /api/loyalty          a guest's balance, tier and a page of 50 movements
 // first on a small database, then with 1,000,000 accounts and 30,000 live cards. It prints req/s and
 // p99 for each, as ratios to the baseline measured in the same run (absolute figures swing with the
-// machine's load; ratios much less).
+// machine's load; ratios much less). Purchases and GET /api/loyalty are also shown as ratios to
+// identify's throughput in the same round (issue 12: a purchase at least half of identify's).
 //
 //   pnpm bench                                    PostgreSQL at DATABASE_URL (a throwaway database), else PGlite
 //   pnpm bench -- --seconds 3 --rounds 3 --accounts 200000   shorter runs, a smaller big case
@@ -51,6 +54,10 @@ const tills = Array.from({ length: 20 }, (_, index) => ({
   key: `secret-of-bench-till-${index + 1}`,
 }));
 const issuerCount = 1000;
+/** The tills closing bills (issue 12: 16 tills). */
+const purchaseTills = tills.slice(0, 16);
+/** Movements in each issuer's history, so GET /api/loyalty reads a full page. */
+const historyLength = 60;
 const smallLiveCards = 1000;
 const apiRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -143,6 +150,14 @@ async function seedIssuers(connection: DatabaseConnection): Promise<string[]> {
       accountId: idByPhone.get(person.phone),
     })),
   );
+  // A history of their own, through the ledger's own function (decision 015): each guest's balance
+  // row and running balances stay consistent.
+  await db.execute(sql`
+    select count(p.outcome)
+      from accounts a
+      cross join generate_series(1, ${historyLength}::integer) as g
+      cross join lateral guestcard_loyalty_post(a.id, 'adjust', 10::bigint, null, 1::bigint, 'bench') as p
+     where a.origin = 'registration'`);
   return people.map((person) => signInitData({ id: person.telegramId, firstName: "Issuer" }, botToken));
 }
 
@@ -243,11 +258,14 @@ interface Measurement {
   requestsPerSecond: number;
   /** requests/s divided by the baseline's in the same round. */
   ratio: number;
+  /** requests/s divided by identify's in the same round. */
+  toIdentify: number;
   p50: number;
   p99: number;
   failures: number;
 }
 
+const formatRatio = (ratio: number) => (Number.isFinite(ratio) ? ratio.toFixed(2) : "–");
 const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -272,6 +290,28 @@ async function measure(url: string, request: RequestMaker, duration: number) {
   };
 }
 
+/** Identifications to close bills against: up to 2,000 holders' cards read at a till, 10 at a time. */
+async function identifyHolders(url: string, holders: Holder[]): Promise<string[]> {
+  const chosen = holders.slice(0, 2000);
+  const ids: string[] = [];
+  for (let start = 0; start < chosen.length; start += 10) {
+    const answers = await Promise.all(
+      chosen.slice(start, start + 10).map(async (holder) => {
+        const response = await fetch(`${url}/api/pos/identify`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${pick(tills).key}` },
+          body: JSON.stringify({ code: holder.pin }),
+        });
+        if (!response.ok) return undefined;
+        return ((await response.json()) as { identification: { id: string } }).identification.id;
+      }),
+    );
+    ids.push(...answers.filter((id): id is string => id !== undefined));
+  }
+  if (ids.length === 0) throw new Error("no holder could be identified");
+  return ids;
+}
+
 /**
  * Each scenario in `rounds` short runs, interleaved (baseline, identify, issue, baseline, …): other
  * work on a shared machine then weighs on every scenario alike, and each ratio compares runs made
@@ -279,6 +319,7 @@ async function measure(url: string, request: RequestMaker, duration: number) {
  */
 async function measureAll(url: string, holders: Holder[], issuers: string[]): Promise<Measurement[]> {
   const json = (extra: Record<string, string>) => ({ "content-type": "application/json", ...extra });
+  const identifications = await identifyHolders(url, holders);
   const scenarios: Record<string, RequestMaker> = {
     baseline: () => ({
       method: "GET",
@@ -294,18 +335,46 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
       };
     },
     issue: () => ({ method: "POST", path: "/api/card", headers: { authorization: `tma ${pick(issuers)}` } }),
+    purchase: () => ({
+      method: "POST",
+      path: "/api/pos/purchases",
+      headers: json({
+        authorization: `Bearer ${pick(purchaseTills).key}`,
+        "idempotency-key": randomBytes(12).toString("base64url"),
+      }),
+      body: JSON.stringify({
+        identificationId: pick(identifications),
+        checkId: `B-${randomInt(1_000_000)}`,
+        total: 1000 + randomInt(500_000),
+      }),
+    }),
+    loyalty: () => ({
+      method: "GET",
+      path: "/api/loyalty",
+      headers: { authorization: `tma ${pick(issuers)}` },
+    }),
   };
   // Warm up: JIT, connection pools, the database's caches.
   for (const request of Object.values(scenarios)) await measure(url, request, 2);
-  const runs = new Map<string, Array<Awaited<ReturnType<typeof measure>> & { ratio: number }>>();
+  const runs = new Map<
+    string,
+    Array<Awaited<ReturnType<typeof measure>> & { ratio: number; toIdentify: number }>
+  >();
   for (let round = 0; round < rounds; round++) {
     let baseline = 0;
+    let identify = 0;
     for (const [scenario, request] of Object.entries(scenarios)) {
       const run = await measure(url, request, seconds);
       if (scenario === "baseline") baseline = run.requestsPerSecond;
+      if (scenario === "identify") identify = run.requestsPerSecond;
       runs.set(scenario, [
         ...(runs.get(scenario) ?? []),
-        { ...run, ratio: run.requestsPerSecond / baseline },
+        {
+          ...run,
+          ratio: run.requestsPerSecond / baseline,
+          // The baseline runs before identify in a round: no ratio to it.
+          toIdentify: identify > 0 ? run.requestsPerSecond / identify : Number.NaN,
+        },
       ]);
     }
   }
@@ -314,13 +383,14 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
       scenario,
       requestsPerSecond: median(list.map((run) => run.requestsPerSecond)),
       ratio: median(list.map((run) => run.ratio)),
+      toIdentify: median(list.map((run) => run.toIdentify)),
       p50: median(list.map((run) => run.p50)),
       p99: median(list.map((run) => run.p99)),
       failures: list.reduce((sum, run) => sum + run.failures, 0),
     };
     console.log(
       `  ${scenario.padEnd(9)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
-        `×${measurement.ratio.toFixed(2)}  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
+        `×${measurement.ratio.toFixed(2)} (identify ×${formatRatio(measurement.toIdentify)})  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
         `(rounds: ${list.map((run) => run.requestsPerSecond.toFixed(0)).join(", ")} req/s)` +
         (measurement.failures ? `  ${measurement.failures} FAILED` : ""),
     );
@@ -373,15 +443,15 @@ const [small, large] = cases;
 console.log(
   `\n${database.label}, ${cpus().length} cores, ${connections} connections, median of ${rounds} rounds × ${seconds} s\n`,
 );
-console.log("| case | route | req/s | × baseline | p50 ms | p99 ms | p99 × small case |");
-console.log("|---|---|---:|---:|---:|---:|---:|");
+console.log("| case | route | req/s | × baseline | × identify | p50 ms | p99 ms | p99 × small case |");
+console.log("|---|---|---:|---:|---:|---:|---:|---:|");
 for (const entry of cases) {
   for (const measurement of entry.measurements) {
     const smallP99 = small?.measurements.find((other) => other.scenario === measurement.scenario)?.p99;
     const versusSmall = entry === large && smallP99 ? `${(measurement.p99 / smallP99).toFixed(2)}×` : "";
     console.log(
       `| ${entry.name} | ${measurement.scenario} | ${measurement.requestsPerSecond.toFixed(0)} | ` +
-        `${measurement.ratio.toFixed(2)} | ` +
+        `${measurement.ratio.toFixed(2)} | ${formatRatio(measurement.toIdentify)} | ` +
         `${measurement.p50} | ${measurement.p99} | ${versusSmall} |`,
     );
   }

@@ -15,6 +15,7 @@ import { apiReferenceRoutes } from "./http/api-reference";
 import { createOpenApiDocument } from "./http/openapi-document";
 import { createRouteGroups, openApiRoutes } from "./http/route-groups";
 import { type Logger, safeError } from "./logger";
+import { guestLoyaltyRoutes } from "./loyalty/routes";
 import { createBotIdentity } from "./managers/bot-identity";
 import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
 import { managerRoutes } from "./managers/routes";
@@ -85,7 +86,17 @@ function apiRoutes(deps: AppDeps) {
     .route("/my-data", myDataRoutes(groups.guest, { db, downloadSecret: deps.initDataToken }))
     .route("/card", cardRoutes(groups.guest, { db, config: deps.config }))
     .route("/reviews", reviewRoutes(groups.guest, { db, onReviewStored: () => deps.reviewDelivery?.wake() }))
-    .route("/pos", posRoutes(groups.pos, { db, config: deps.config, logger: deps.logger }))
+    .route("/loyalty", guestLoyaltyRoutes(groups.guest, { db }))
+    .route(
+      "/pos",
+      posRoutes(groups.pos, {
+        db,
+        config: deps.config,
+        logger: deps.logger,
+        // The guest's message about a bill rides the reviews' outbox worker (review-delivery.ts).
+        onPointsChanged: () => deps.reviewDelivery?.wake(),
+      }),
+    )
     .route(
       "/manager",
       managerRoutes(groups.manager, {

@@ -77,6 +77,8 @@ const environmentSchema = z.object({
   LOYALTY_MAX_REDEEM_PERCENT: integerIn(0, 100).default(30),
   LOYALTY_WELCOME_POINTS: integerIn(0, 1_000_000).default(0),
   IDENTIFICATION_TTL_SECONDS: integerIn(1, 604_800).default(43_200),
+  // The restaurant's day for birthday points and lapses: its offset from UTC in minutes (Moscow: 180).
+  LOYALTY_DAY_UTC_OFFSET_MINUTES: integerIn(-720, 840).default(0),
   INIT_DATA_MAX_AGE_SECONDS: z.union([integerIn(60, 604800), z.literal("none")]).default(86400),
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error", "silent"], {
@@ -138,6 +140,8 @@ export interface Config {
   loyalty: { earnPercent: number; maxRedeemPercent: number; welcomePoints: number };
   /** How long a till may close a bill against an identification after the card was read. */
   identificationTtlSeconds: number;
+  /** Where the restaurant's day starts, for the programme's daily step (api/src/loyalty/daily-step.ts). */
+  loyaltyDayUtcOffsetMinutes: number;
   /** undefined: the age check is off. */
   initDataMaxAgeSeconds: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -232,6 +236,7 @@ export function parseConfig(
       welcomePoints: env.LOYALTY_WELCOME_POINTS,
     },
     identificationTtlSeconds: env.IDENTIFICATION_TTL_SECONDS,
+    loyaltyDayUtcOffsetMinutes: env.LOYALTY_DAY_UTC_OFFSET_MINUTES,
     initDataMaxAgeSeconds:
       env.INIT_DATA_MAX_AGE_SECONDS === "none" ? undefined : env.INIT_DATA_MAX_AGE_SECONDS,
     logLevel: env.LOG_LEVEL,

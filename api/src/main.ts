@@ -13,6 +13,7 @@ import { loadOrCreateDemoToken } from "./demo/demo-token";
 import { seedDemo } from "./demo/seed-demo";
 import { trackRequests } from "./http-drain";
 import { createLogger } from "./logger";
+import { createDailyStepScheduler } from "./loyalty/daily-step";
 import { createMetrics } from "./observability/metrics";
 import { demoTillName, loadOrCreateDemoTillKey } from "./pos/demo-till";
 import { createReviewDelivery } from "./reviews/review-delivery";
@@ -123,6 +124,13 @@ async function main() {
   const botConnection = bot ? await connectBot({ bot, config, db: database.db, logger }) : undefined;
   bot?.replyDelivery.start();
   await reviewDelivery?.start();
+  // Birthday points and lapses, once per restaurant day across all processes and restarts.
+  const dailyStep = createDailyStepScheduler({
+    db: database.db,
+    logger,
+    utcOffsetMinutes: config.loyaltyDayUtcOffsetMinutes,
+  });
+  dailyStep.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -136,7 +144,12 @@ async function main() {
     const [drained, workersStopped] = await Promise.all([
       requests.drain(deadline),
       withinDeadline(
-        Promise.all([reviewDelivery?.stop(), bot?.replyDelivery.stop(), botConnection?.stop()]),
+        Promise.all([
+          reviewDelivery?.stop(),
+          bot?.replyDelivery.stop(),
+          botConnection?.stop(),
+          dailyStep.stop(),
+        ]),
         deadline,
       ),
     ]);

@@ -8,6 +8,7 @@ import type { OpenApiDocument } from "../src/http/openapi-document";
 import { createLogger } from "../src/logger";
 import type { ManagerAccess } from "../src/managers/manager-access";
 import { createMetrics } from "../src/observability/metrics";
+import { createReviewDelivery, type ReviewDelivery } from "../src/reviews/review-delivery";
 import { type ContractChecker, createContractChecker } from "./openapi-contract";
 import { createTestDatabase } from "./test-database";
 
@@ -22,6 +23,8 @@ export interface TestContext {
   bot: GuestcardBot | undefined;
   /** The Bot API client the app was given (talks to TELEGRAM_API_ROOT). */
   telegram: Api | undefined;
+  /** The outbox worker main.ts runs (reviews, the guests' points messages), with `reviewDelivery: true`; not started. */
+  reviewDelivery: ReviewDelivery | undefined;
   /** Signed initData for a user, as Telegram would pass it to the Mini App. */
   initData(user: LaunchUser, options?: { startParam?: string; authDate?: Date }): string;
   /**
@@ -57,6 +60,8 @@ export async function createTestContext(
     webRoot?: string;
     /** Replaces the app's manager check, e.g. one with a test clock to let its cache expire. */
     managerAccess?: ManagerAccess;
+    /** Gives the app main.ts's outbox worker (TELEGRAM_API_ROOT: a fake Bot API); the test starts it. */
+    reviewDelivery?: boolean;
   } = {},
 ): Promise<TestContext> {
   const config = parseConfig({
@@ -70,6 +75,9 @@ export async function createTestContext(
   const metrics = createMetrics(database.db);
   const bot = config.bot.kind === "off" ? undefined : createBot({ config, db: database.db, logger, metrics });
   const telegram = bot?.api ?? (config.botToken ? createBotApi(config) : undefined);
+  const reviewDelivery = options.reviewDelivery
+    ? createReviewDelivery({ config, db: database.db, logger })
+    : undefined;
   const app = createApp({
     config,
     database,
@@ -81,6 +89,7 @@ export async function createTestContext(
     telegram,
     bot,
     metrics,
+    reviewDelivery,
   });
   const initData: TestContext["initData"] = (user, signOptions) =>
     signInitData(user, testBotToken, signOptions);
@@ -97,6 +106,7 @@ export async function createTestContext(
     config,
     bot,
     telegram,
+    reviewDelivery,
     initData,
     request: async (path, init = {}) => {
       const headers: Record<string, string> = { ...init.headers };
@@ -112,6 +122,7 @@ export async function createTestContext(
       return response;
     },
     close: async () => {
+      await reviewDelivery?.stop();
       await bot?.settled();
       await database.close();
     },

@@ -64,6 +64,9 @@ export const idempotencyKeySchema = z
   .string("an Idempotency-Key header is required")
   .check(z.regex(idempotencyKeyPattern, "1–100 of A-Z a-z 0-9 _ -"));
 
+/** The headers of `POST /api/pos/purchases` and of a refund: the `Idempotency-Key` (lower-cased, as HTTP reads it). */
+export const idempotencyHeadersSchema = z.object({ "idempotency-key": idempotencyKeySchema });
+
 /** Field error messages of till requests; the cashier page maps them back to its own texts. */
 export const purchaseFieldErrorMessages = {
   required: "required",
@@ -135,6 +138,36 @@ export const refundResponseSchema = z.object({
 });
 export type RefundResponse = z.infer<typeof refundResponseSchema>;
 
+/** A page's `before`: an ISO 8601 time, as the previous page's `nextBefore` gave it. */
+const pageBefore = z.optional(z.iso.datetime({ offset: true, message: "an ISO 8601 date and time" }));
+
+/** `GET /api/pos/purchases?before=<ISO>`: the till's bills older than `before`, newest first. */
+export const tillPurchaseListQuerySchema = z.object({ before: pageBefore });
+
+/** How many bills a page of the till's list holds at least. */
+export const tillPurchasePageSize = 50;
+
+/** One bill in the till's list: the bill as it was answered, whether it was refunded, and whose it was. */
+export const tillPurchaseSchema = z.object({
+  ...purchaseSchema.shape,
+  /** When it was refunded (by any till), or null. */
+  refundedAt: z.nullable(z.string()),
+  /** How the till greets the guest ("Александр И."); null once the guest deleted their data. */
+  guestName: z.nullable(z.string()),
+});
+export type TillPurchase = z.infer<typeof tillPurchaseSchema>;
+
+/**
+ * `GET /api/pos/purchases` → 200: this terminal's bills, newest first, at least 50 a page (every bill
+ * sharing the last one's time too, so paging by time skips none).
+ */
+export const tillPurchaseListResponseSchema = z.object({
+  purchases: z.array(tillPurchaseSchema),
+  /** Pass as `before` for the next page; null when this page reached the terminal's first bill. */
+  nextBefore: z.nullable(z.string()),
+});
+export type TillPurchaseListResponse = z.infer<typeof tillPurchaseListResponseSchema>;
+
 /** `identify`'s `identification`: what the till closes the bill with, and until when it may. */
 export const identificationSchema = z.object({ id: z.string(), validUntil: z.string() });
 export type Identification = z.infer<typeof identificationSchema>;
@@ -155,9 +188,7 @@ export type TillLoyalty = z.infer<typeof tillLoyaltySchema>;
 export const loyaltyHistoryPageSize = 50;
 
 /** `GET /api/loyalty?before=<ISO>`: the page of movements older than `before`. */
-export const loyaltyHistoryQuerySchema = z.object({
-  before: z.optional(z.iso.datetime({ offset: true, message: "an ISO 8601 date and time" })),
-});
+export const loyaltyHistoryQuerySchema = z.object({ before: pageBefore });
 export type LoyaltyHistoryQuery = z.infer<typeof loyaltyHistoryQuerySchema>;
 
 export const pointMovementSchema = z.object({

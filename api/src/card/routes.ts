@@ -9,7 +9,7 @@ import type { CardIdentifierSource } from "./card-identifiers";
 import { findLiveCard, issueCard } from "./cards";
 
 /** The registered guest's account id, or 403: only a loyalty account has a card. */
-async function registeredAccountId(db: Database, telegramUserId: number): Promise<string> {
+export async function registeredAccountId(db: Database, telegramUserId: number): Promise<string> {
   const state = await resolveGuest(db, telegramUserId);
   if (state.status !== "registered" || !state.account) {
     throw new ApiError("registration_required", "Register first: the card belongs to a loyalty account.");

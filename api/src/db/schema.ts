@@ -438,6 +438,21 @@ export const posIdempotencyKeys = pgTable(
   (table) => [primaryKey({ columns: [table.terminal, table.key] })],
 );
 
+/**
+ * The programme's daily step (birthday points, lapses; api/src/loyalty/daily-step.ts), one row per
+ * restaurant day: the primary key decides which process runs a day's step, once across processes and
+ * restarts. `finishedAt` is null while it runs; a claim left unfinished (its process died) may be
+ * taken over after a while — the step itself credits and lapses nothing twice
+ * (docs/decisions/016-points-routes.md).
+ */
+export const loyaltyDailySteps = pgTable("loyalty_daily_steps", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+  birthdays: integer("birthdays"),
+  lapsed: integer("lapsed"),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Guest records and phone conflicts (docs/decisions/019-deleting-ones-data.md for what deletion keeps).
 

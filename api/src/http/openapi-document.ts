@@ -78,7 +78,7 @@ function isZodSchema(value: unknown): value is $ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;
 }
 
-/** The route with JSON Schemas in place of zod schemas, and its query and path schemas as parameters. */
+/** The route with JSON Schemas in place of zod schemas, and its query, path and header schemas as parameters. */
 function withJsonSchemas(declared: RouteConfig, mountPath: string): RouteConfig {
   // What runs the route (its middleware, @hono/zod-openapi's helpers) is no part of its description.
   const {
@@ -91,10 +91,11 @@ function withJsonSchemas(declared: RouteConfig, mountPath: string): RouteConfig 
     hide?: unknown;
     getRoutingPath?: unknown;
   };
-  const { query, params, body, ...request } = route.request ?? {};
+  const { query, params, headers, body, ...request } = route.request ?? {};
   const parameters = [
     ...(params ? parametersOf(params, "path") : []),
     ...(query ? parametersOf(query, "query") : []),
+    ...(headers ? parametersOf(headers, "header") : []),
   ];
   const documented = {
     ...route,
@@ -127,14 +128,18 @@ function withJsonContent(content: Content): Content {
   );
 }
 
-function parametersOf(schema: unknown, location: "path" | "query") {
+function parametersOf(schema: unknown, location: "path" | "query" | "header") {
   if (!isZodSchema(schema)) return [];
   const { properties = {}, required = [] } = jsonSchemaOf(schema) as {
     properties?: Record<string, JsonSchema>;
     required?: string[];
   };
   return Object.entries(properties).map(([name, property]) => ({
-    name,
+    // Headers are validated as HTTP reads them (lower case) and documented as integrators write them.
+    name:
+      location === "header"
+        ? name.replace(/(^|-)([a-z])/g, (_, dash, letter) => dash + letter.toUpperCase())
+        : name,
     in: location,
     required: location === "path" || required.includes(name),
     schema: property,

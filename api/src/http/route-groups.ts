@@ -70,7 +70,11 @@ export class RouteGroup<E extends Env> {
     const { errors = [], ...route } = config;
     const ownMiddleware = route.middleware === undefined ? [] : [route.middleware].flat();
     const takesJson = route.request?.body?.content?.["application/json"] !== undefined;
-    const validates = takesJson || route.request?.query !== undefined || route.request?.params !== undefined;
+    const validates =
+      takesJson ||
+      route.request?.query !== undefined ||
+      route.request?.params !== undefined ||
+      route.request?.headers !== undefined;
     const documentedErrors: DocumentedError[] = [
       ...this.guardErrors,
       ...(takesJson ? (["payload_too_large", "bad_request"] as const) : []),

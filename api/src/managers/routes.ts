@@ -3,6 +3,7 @@ import { guestImportRoutes } from "../guest-import/routes";
 import { guestRecordRoutes, phoneConflictRoutes } from "../guest-records/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import type { Logger } from "../logger";
+import { managerGuestPointsRoutes, managerLoyaltyRoutes } from "../loyalty/routes";
 import { settingsRoutes } from "../settings/routes";
 import type { SettingsDefaults } from "../settings/settings";
 import { funnelRoutes, sourceRoutes } from "../sources/routes";
@@ -30,6 +31,8 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/stats", funnelRoutes(group, deps))
     .route("/settings", settingsRoutes(group, { db: deps.db, defaults: deps.settingsDefaults }))
     .route("/accounts", guestImportRoutes(group, deps))
+    .route("/loyalty", managerLoyaltyRoutes(group, deps))
+    .route("/guests", managerGuestPointsRoutes(group, deps))
     .route("/guests", guestRecordRoutes(group, deps))
     .route("/phone-conflicts", phoneConflictRoutes(group, deps));
 }

@@ -4,6 +4,7 @@ import {
   type PosTerminalResponse,
   posIdentifyRequestSchema,
   posIdentifyResponseSchema,
+  posMissLimit,
   posTerminalResponseSchema,
   readCardCode,
 } from "@guestcard/shared";
@@ -18,6 +19,7 @@ import { parseOrThrow } from "../http/validation";
 import type { Logger } from "../logger";
 import { recordSourceEvent } from "../sources/attribution";
 import { identifyAtTill, type TillInput } from "./identify";
+import { purchaseRoutes } from "./purchase-routes";
 
 /** Declares the JSON body for `hc<AppType>` clients without reading it: the handler reads it itself. */
 const declaresJsonBody: MiddlewareHandler<PosEnv, string, { in: { json: PosIdentifyRequest } }> = (
@@ -32,7 +34,8 @@ const invalidCodeMessages = {
 } as const;
 
 /**
- * The POS API (docs/api.md): `GET /api/pos/terminal` and `POST /api/pos/identify`.
+ * The POS API (docs/api.md): `GET /api/pos/terminal`, `POST /api/pos/identify`, and the bills under
+ * `/api/pos/purchases` (purchase-routes.ts).
  *
  * Identify keeps its own order of checks. The body is read before the rate limit is checked but
  * its errors are answered after it, so a blocked terminal gets 429 whatever it sends, and a body
@@ -40,7 +43,10 @@ const invalidCodeMessages = {
  * documented like the others but validated here, by hand, with the same reader and the same schema
  * (a validator in front of the handler would answer 400 or 422 before a blocked terminal's 429).
  */
-export function posRoutes(group: RouteGroup<PosEnv>, deps: { db: Database; config: Config; logger: Logger }) {
+export function posRoutes(
+  group: RouteGroup<PosEnv>,
+  deps: { db: Database; config: Config; logger: Logger; onPointsChanged?: () => void },
+) {
   const terminal = group.route({
     method: "get",
     path: "/terminal",
@@ -80,7 +86,13 @@ export function posRoutes(group: RouteGroup<PosEnv>, deps: { db: Database; confi
         if (error.code === "validation_failed") input = { kind: "invalid", reason: "not_digits" };
       }
 
-      const result = await identifyAtTill(deps.db, terminal, input);
+      const result = await identifyAtTill(
+        deps.db,
+        terminal,
+        input,
+        posMissLimit,
+        deps.config.identificationTtlSeconds,
+      );
       if (result.outcome === "rate_limited") {
         throw new ApiError(
           "too_many_attempts",
@@ -107,7 +119,8 @@ export function posRoutes(group: RouteGroup<PosEnv>, deps: { db: Database; confi
       }
       const body: PosIdentifyResponse = result.response;
       return c.json(body, 200);
-    });
+    })
+    .route("/purchases", purchaseRoutes(group, { db: deps.db, onPointsChanged: deps.onPointsChanged }));
 }
 
 /** The funnel's last step. The guest is already identified: a failure here must not cost the till its answer. */
