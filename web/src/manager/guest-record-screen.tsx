@@ -1,8 +1,11 @@
-import type { GuestRecord } from "@guestcard/shared";
+import { type GuestRecord, pointsAdjustmentRequestSchema } from "@guestcard/shared";
+import { useState } from "react";
+import { ApiFailure } from "../api";
 import { Field, Loading, Notice, Page, Section } from "../components/layout";
 import { formatDate, formatPhone, useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
+import { haptic } from "../telegram";
 import { useGuestRecordTexts } from "./guest-records-texts";
 import { guestName } from "./guests-screen";
 import { openedGuest } from "./manager-state";
@@ -88,6 +91,8 @@ function GuestRecordView({ guest }: { guest: GuestRecord }) {
         <Field label={texts.cardsIssued} value={String(guest.cardsIssued)} />
       </Section>
 
+      <GuestPoints accountId={guest.accountId} />
+
       <Section header={texts.reviews}>
         {guest.reviews.length === 0 && <p className="cell muted">{texts.noReviews}</p>}
         {guest.reviews.map((review) => (
@@ -109,5 +114,105 @@ function GuestRecordView({ guest }: { guest: GuestRecord }) {
         ))}
       </Section>
     </Page>
+  );
+}
+
+/**
+ * The guest's points (the points routes, docs/api.md): balance, tier, the latest movements, and a
+ * manager's hand adjustment with a required reason.
+ */
+function GuestPoints({ accountId }: { accountId: string }) {
+  const { api, request } = useSession();
+  const texts = useGuestRecordTexts();
+  const managerTexts = useManagerTexts();
+  const guestTexts = useTexts();
+  const route = api.manager.guests[":accountId"];
+  const { loaded, reload } = useLoad(
+    () => request(route.loyalty.$get({ param: { accountId }, query: {} })),
+    accountId,
+  );
+  const [points, setPoints] = useState("");
+  const [reason, setReason] = useState("");
+  const [status, setStatus] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function adjust() {
+    const parsed = pointsAdjustmentRequestSchema.safeParse({
+      points: Number(points.trim() || Number.NaN),
+      reason,
+    });
+    if (!parsed.success) {
+      setStatus({ tone: "error", text: texts.adjustInvalid });
+      haptic.error();
+      return;
+    }
+    setBusy(true);
+    setStatus(null);
+    try {
+      const { balance } = await request(route.points.$post({ param: { accountId }, json: parsed.data }));
+      setStatus({ tone: "success", text: texts.adjusted(balance) });
+      setPoints("");
+      setReason("");
+      haptic.success();
+      await reload();
+    } catch (error) {
+      if (!(error instanceof ApiFailure)) throw error;
+      haptic.error();
+      setStatus({ tone: "error", text: failureText(managerTexts, error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (loaded.state === "loading") return <Loading />;
+  if (loaded.state === "failed")
+    return (
+      <Section header={texts.points}>
+        <Notice tone="error">{failureText(managerTexts, loaded.failure)}</Notice>
+      </Section>
+    );
+  const loyalty = loaded.data;
+  return (
+    <>
+      <Section header={texts.points}>
+        <Field label={texts.balance} value={<span data-testid="points-balance">{loyalty.balance}</span>} />
+        <Field label={texts.tierLabel} value={texts.tier(loyalty.tier.name, loyalty.tier.earnPercent)} />
+        {loyalty.history.length === 0 && <p className="cell muted">{texts.noMovements}</p>}
+        {loyalty.history.slice(0, 10).map((movement) => (
+          <Field
+            key={`${movement.at}:${movement.kind}:${movement.points}:${movement.balanceAfter}`}
+            label={`${formatDate(guestTexts, movement.at)} · ${texts.movementKinds[movement.kind]}`}
+            value={`${movement.points > 0 ? "+" : ""}${movement.points} → ${movement.balanceAfter}`}
+          />
+        ))}
+      </Section>
+      <Section header={texts.adjust} footer={texts.adjustPointsHint}>
+        <label className="input-cell">
+          <span className="input-label">{texts.adjustPoints}</span>
+          <input
+            name="points"
+            inputMode="numeric"
+            value={points}
+            disabled={busy}
+            onChange={(event) => setPoints(event.target.value)}
+          />
+        </label>
+        <label className="input-cell reason-cell">
+          <span className="input-label">{texts.reason}</span>
+          <textarea
+            name="adjust-reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            disabled={busy}
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </label>
+        <button type="button" className="cell cell-action" disabled={busy} onClick={() => void adjust()}>
+          {texts.adjust}
+        </button>
+      </Section>
+      {status && <Notice tone={status.tone}>{status.text}</Notice>}
+    </>
   );
 }

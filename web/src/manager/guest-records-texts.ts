@@ -1,4 +1,4 @@
-import type { ConsentState, Language } from "@guestcard/shared";
+import type { ConsentState, Language, PointMovementKind } from "@guestcard/shared";
 import { useTexts } from "../i18n";
 
 /**
@@ -77,6 +77,26 @@ const en = {
   alreadyDecided: "This conflict was decided meanwhile, or the card changed hands: reload it.",
   conflictNotFound: "There is no such conflict any more: the card may have been deleted.",
   reasonRequired: "Write why: it goes to the audit log",
+
+  points: "Points",
+  balance: "Balance",
+  tier: (name: string, percent: number) => `${name} · ${percent}% back`,
+  tierLabel: "Tier",
+  noMovements: "No points movements yet.",
+  movementKinds: {
+    earn: "Earned on a bill",
+    redeem: "Paid a bill",
+    refund: "Bill refunded",
+    welcome: "Welcome points",
+    birthday: "Birthday points",
+    adjust: "Adjusted by a manager",
+    expire: "Lapsed",
+  } as Record<PointMovementKind, string>,
+  adjust: "Adjust points",
+  adjustPoints: "Points (+ to add, − to take)",
+  adjustPointsHint: "A whole number, not 0. The reason is required and kept with your name.",
+  adjustInvalid: "A whole number of points, not 0, and a reason",
+  adjusted: (balance: number) => `Done: the balance is ${balance} now.`,
 };
 
 type GuestRecordTexts = typeof en;
@@ -155,6 +175,26 @@ const ru: GuestRecordTexts = {
   alreadyDecided: "Этот конфликт уже решён или карта сменила владельца: откройте его заново.",
   conflictNotFound: "Такого конфликта больше нет: возможно, карту удалили.",
   reasonRequired: "Напишите причину: она сохраняется в журнале",
+
+  points: "Баллы",
+  balance: "Баланс",
+  tier: (name, percent) => `${name} · ${percent}% баллами`,
+  tierLabel: "Уровень",
+  noMovements: "Движений баллов пока нет.",
+  movementKinds: {
+    earn: "Начислено за счёт",
+    redeem: "Оплачено баллами",
+    refund: "Возврат по счёту",
+    welcome: "Приветственные баллы",
+    birthday: "Баллы ко дню рождения",
+    adjust: "Изменено управляющим",
+    expire: "Сгорели",
+  },
+  adjust: "Изменить баллы",
+  adjustPoints: "Баллы (+ начислить, − списать)",
+  adjustPointsHint: "Целое число, не 0. Причина обязательна и сохраняется с вашим именем.",
+  adjustInvalid: "Целое число баллов, не 0, и причина",
+  adjusted: (balance) => `Готово: теперь на балансе ${balance}.`,
 };
 
 const catalogues: Record<Language, GuestRecordTexts> = { en, ru };
