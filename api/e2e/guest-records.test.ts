@@ -134,6 +134,16 @@ describe("guest records, phone conflicts and my data in a real browser (e2e)", (
       .toContain("Not given");
     await page.getByText("Lovely pelmeni, a bit slow at lunch.").waitFor();
     await screenshot("guest-record");
+
+    // Points: a hand adjustment needs a reason, and the balance follows.
+    const balance = Number(await page.getByTestId("points-balance").textContent());
+    await page.getByLabel("Points (+ to add, − to take)").fill("50");
+    await page.getByRole("button", { name: "Adjust points" }).click();
+    await page.getByText("A whole number of points, not 0, and a reason").waitFor();
+    await page.locator("textarea[name=adjust-reason]").fill("Waited 40 minutes for the soup");
+    await page.getByRole("button", { name: "Adjust points" }).click();
+    await page.getByText(`Done: the balance is ${balance + 50} now.`).waitFor();
+    await expect.poll(() => page.getByTestId("points-balance").textContent()).toBe(String(balance + 50));
   });
 
   it("the alert's link opens the phone conflict, and the manager moves the card: both guests are told", async () => {
