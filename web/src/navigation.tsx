@@ -1,19 +1,18 @@
-import { conflictStartParamPattern } from "@guestcard/shared";
 import { type ComponentType, lazy, Suspense, useMemo, useState } from "react";
 import { hasLiveStoredCard } from "./card/card-while-loading";
 import { Loading } from "./components/layout";
 import { TelegramReady } from "./components/telegram-ready";
 import { useBackButton } from "./hooks/use-back-button";
-import { openConflict } from "./manager/manager-state";
 import { type Navigation, NavigationContext, type ScreenName } from "./navigation-context";
 import { HomeScreen } from "./screens/home";
 import { useSession } from "./session";
 
-/** `startapp=conflict-<id>`, the link under the managers' chat alert (shared/src/guest-records.ts). */
-function conflictFromStartParam(startParam: string | undefined): number | null {
-  const match = startParam ? conflictStartParamPattern.exec(startParam) : null;
-  return match ? Number(match[1]) : null;
-}
+/**
+ * `startapp=conflict-<id>`, the link under the managers' chat alert: `conflictStartParamPattern` of
+ * shared/src/guest-records.ts, repeated here because importing that module would bring its schemas
+ * into what every guest downloads before home (web/size-budget.test.ts).
+ */
+const conflictStartParam = /^conflict-[1-9]\d{0,15}$/;
 
 /** Loads a screen's file only when the guest first opens it (a named export, not a default one). */
 function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): ComponentType {
@@ -88,9 +87,8 @@ export function GuestNavigator() {
   // A guest re-opening the app at the till with a live card lands on it; Back leads home. A manager
   // who opened the alert's link about a phone conflict lands on it; Back leads to the list.
   const [stack, setStack] = useState<ScreenName[]>(() => {
-    const conflictId = me.isManager ? conflictFromStartParam(launch.startParam) : null;
-    if (conflictId !== null) {
-      openConflict(conflictId);
+    // The conflict screen reads which one from the start parameter itself (manager/conflicts-screen.tsx).
+    if (me.isManager && conflictStartParam.test(launch.startParam ?? "")) {
       return ["home", "manager", "manager-conflicts", "manager-conflict"];
     }
     return hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"];

@@ -1,4 +1,8 @@
-import { type PhoneConflict, phoneConflictDecisionRequestSchema } from "@guestcard/shared";
+import {
+  conflictStartParamPattern,
+  type PhoneConflict,
+  phoneConflictDecisionRequestSchema,
+} from "@guestcard/shared";
 import { useState } from "react";
 import { ApiFailure } from "../api";
 import { Cell, Field, Loading, Notice, Page, Section } from "../components/layout";
@@ -57,8 +61,10 @@ export function ManagerConflictsScreen() {
  * alert in the managers' chat (`startapp=conflict-<id>`).
  */
 export function ManagerConflictScreen() {
-  const { api, request } = useSession();
-  const id = openedConflict();
+  const { api, request, launch } = useSession();
+  // Chosen from the list, or named by the alert's link that opened the app.
+  const fromLink = launch.startParam ? conflictStartParamPattern.exec(launch.startParam) : null;
+  const id = openedConflict() ?? (fromLink ? Number(fromLink[1]) : null);
   const texts = useGuestRecordTexts();
   const managerTexts = useManagerTexts();
   const { loaded, setData } = useLoad(async () => {

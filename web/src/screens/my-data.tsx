@@ -4,8 +4,9 @@ import { ApiFailure } from "../api";
 import { Field, Icon, Loading, Message, Notice, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { type Catalogue, formatDate, formatPhone, useTexts } from "../i18n";
+import { saveFile } from "../save-file";
 import { useSession } from "../session";
-import { haptic, saveFile } from "../telegram";
+import { haptic } from "../telegram";
 
 /** Never given, given on a date, withdrawn on a date: the text version is the restaurant's business. */
 function consentState(texts: Catalogue, consent: ConsentState): string {
