@@ -18,6 +18,7 @@ import { guestLoyaltyRoutes } from "./loyalty/routes";
 import { createBotIdentity } from "./managers/bot-identity";
 import { createManagerAccess, type ManagerAccess } from "./managers/manager-access";
 import { managerRoutes } from "./managers/routes";
+import { myDataDownloadRoutes } from "./my-data/download";
 import { myDataRoutes } from "./my-data/routes";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { metricsRoutes } from "./observability/metrics-route";
@@ -79,7 +80,7 @@ function apiRoutes(deps: AppDeps) {
   return openApiRoutes()
     .route("/me", meRoutes(groups.guest, { db, managerAccess, demo: deps.demo }))
     .route("/registration", registrationRoutes(groups.guest, { db }))
-    .route("/my-data", myDataRoutes(groups.guest, { db }))
+    .route("/my-data", myDataRoutes(groups.guest, { db, downloadSecret: deps.initDataToken }))
     .route("/card", cardRoutes(groups.guest, { db, config: deps.config }))
     .route("/reviews", reviewRoutes(groups.guest, { db, onReviewStored: () => deps.reviewDelivery?.wake() }))
     .route("/loyalty", guestLoyaltyRoutes(groups.guest, { db }))
@@ -107,6 +108,11 @@ function apiRoutes(deps: AppDeps) {
           onBroadcastCreated: () => deps.broadcastSender?.wake(),
           onTestQueued: (jobId) => void deps.bot?.replyDelivery.runJobNow(jobId),
         },
+        deliverNow: deps.bot
+          ? async (jobIds) => {
+              for (const id of jobIds) await deps.bot?.replyDelivery.runJobNow(id);
+            }
+          : undefined,
       }),
     )
     .route("/demo", demoApi(groups.demo, { db }));
@@ -162,6 +168,8 @@ export function createApp(deps: AppDeps) {
   app.all("/api/*", () => {
     throw new ApiError("not_found", "There is no such API endpoint.");
   });
+  // The export of one's data, fetched by Telegram's downloadFile from a signed, short-lived link.
+  app.route("/downloads", myDataDownloadRoutes({ db: deps.database.db, secret: deps.initDataToken }));
 
   if (deps.bot && deps.config.bot.kind === "webhook") {
     app.route(

@@ -5,6 +5,7 @@ export * from "./errors";
 export * from "./field-error-messages";
 export * from "./field-errors";
 export * from "./guest-import";
+export * from "./guest-records";
 export * from "./language";
 export * from "./loyalty";
 export * from "./me";

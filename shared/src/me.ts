@@ -35,5 +35,10 @@ export const meResponseSchema = z.object({
   account: z.nullable(accountSchema),
   isManager: z.boolean(),
   demo: z.boolean(),
+  /**
+   * A registered guest whose personal-data consent is not in force: a known guest from the
+   * restaurant's base never gave it to us. The Mini App asks for it before anything else.
+   */
+  consentRequired: z.boolean(),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

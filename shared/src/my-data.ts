@@ -17,6 +17,32 @@ export const consentRecordSchema = z.object({
 export type ConsentRecord = z.infer<typeof consentRecordSchema>;
 
 /**
+ * A consent as a guest (or a manager) reads it, from the history: never given, given on a date, or
+ * withdrawn on a date. Three states, because "no" and "not yet asked" are different answers.
+ */
+export const consentStates = ["never", "given", "withdrawn"] as const;
+export const consentStateSchema = z.object({
+  state: z.enum(consentStates),
+  /** When the entry in force was recorded; null for `never`. */
+  at: z.nullable(z.string()),
+});
+export type ConsentState = z.infer<typeof consentStateSchema>;
+
+/**
+ * The state of one kind of consent: its latest entry decides (the history is in recording order).
+ * A "no" with no grant before it (the offers box left unticked at registration) is `never`: nothing
+ * was withdrawn, because nothing was given.
+ */
+export function consentStateOf(history: readonly ConsentRecord[], kind: ConsentKind): ConsentState {
+  const entries = history.filter((record) => record.kind === kind);
+  const latest = entries.at(-1);
+  if (latest?.granted) return { state: "given", at: latest.recordedAt };
+  if (latest && entries.some((record) => record.granted))
+    return { state: "withdrawn", at: latest.recordedAt };
+  return { state: "never", at: null };
+}
+
+/**
  * `GET /api/my-data`: everything Guestcard stores about the guest, for them to read and keep.
  * Cards are summarised (a count): their codes are short-lived secrets of no use afterwards.
  */
@@ -30,6 +56,8 @@ export const myDataResponseSchema = z.object({
   }),
   account: z.nullable(z.object({ ...accountSchema.shape, createdAt: z.string() })),
   consents: z.array(consentRecordSchema),
+  /** Each consent as it stands now (from `consents`): never given, given or withdrawn, with the date. */
+  consentStates: z.object({ personalData: consentStateSchema, marketing: consentStateSchema }),
   reviews: z.array(
     z.object({ id: z.string(), text: z.string(), rating: z.nullable(z.number()), createdAt: z.string() }),
   ),
@@ -41,6 +69,22 @@ export type MyDataResponse = z.infer<typeof myDataResponseSchema>;
 export const consentHistoryResponseSchema = z.object({ consents: z.array(consentRecordSchema) });
 export type ConsentHistoryResponse = z.infer<typeof consentHistoryResponseSchema>;
 
-/** `DELETE /api/my-data`: the account and everything linked to it is gone. */
-export const myDataDeletedResponseSchema = z.object({ deleted: z.literal(true) });
+/**
+ * `DELETE /api/my-data`: the account and everything linked to it is gone. `account`: whether there was
+ * one to delete; `reviews`: how many of the guest's reviews went with it.
+ */
+export const myDataDeletedResponseSchema = z.object({
+  deleted: z.literal(true),
+  account: z.boolean(),
+  reviews: z.number(),
+});
 export type MyDataDeletedResponse = z.infer<typeof myDataDeletedResponseSchema>;
+
+/** `POST /api/my-data/export` → 201: a short-lived link the file can be fetched from without initData. */
+export const myDataExportResponseSchema = z.object({
+  /** A path on this server (`/downloads/my-data/<token>`); valid until `expiresAt`. */
+  url: z.string(),
+  fileName: z.string(),
+  expiresAt: z.string(),
+});
+export type MyDataExportResponse = z.infer<typeof myDataExportResponseSchema>;

@@ -23,6 +23,11 @@ const RegistrationScreen = lazy(() =>
   import("./screens/registration").then((module) => ({ default: module.RegistrationScreen })),
 );
 
+// Only known guests from the restaurant's base see this, once.
+const ConsentNeededScreen = lazy(() =>
+  import("./screens/consent-needed").then((module) => ({ default: module.ConsentNeededScreen })),
+);
+
 /** Screens for each status of `GET /api/me`: the server decides where the guest is in the journey. */
 const statusScreens = {
   needs_phone: PhoneScreen,
@@ -105,15 +110,18 @@ export function GuestApp({ launch, api, firstMe }: GuestAppProps) {
     );
 
   const session: Session = { launch, me: state.me, api, refresh, request };
-  const Screen = statusScreens[state.me.status];
+  const Screen =
+    state.me.status === "registered" && state.me.consentRequired
+      ? ConsentNeededScreen
+      : statusScreens[state.me.status];
   return (
     <SessionContext.Provider value={session}>
       <Suspense fallback={<Loading />}>
-        <div className="screen" key={state.me.status}>
+        <div className="screen" key={`${state.me.status}:${state.me.consentRequired}`}>
           <Screen />
         </div>
         {/* The navigator's screens load inside its own Suspense; it tells Telegram from there. */}
-        {state.me.status !== "registered" && <TelegramReady />}
+        {(state.me.status !== "registered" || state.me.consentRequired) && <TelegramReady />}
       </Suspense>
     </SessionContext.Provider>
   );

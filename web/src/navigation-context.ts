@@ -16,7 +16,11 @@ export type ScreenName =
   | "manager-points"
   | "manager-broadcasts"
   | "manager-broadcast-new"
-  | "manager-broadcast";
+  | "manager-broadcast"
+  | "manager-guests"
+  | "manager-guest"
+  | "manager-conflicts"
+  | "manager-conflict";
 
 export interface Navigation {
   navigate(screen: ScreenName): void;

@@ -7,6 +7,13 @@ import { type Navigation, NavigationContext, type ScreenName } from "./navigatio
 import { HomeScreen } from "./screens/home";
 import { useSession } from "./session";
 
+/**
+ * `startapp=conflict-<id>`, the link under the managers' chat alert: `conflictStartParamPattern` of
+ * shared/src/guest-records.ts, repeated here because importing that module would bring its schemas
+ * into what every guest downloads before home (web/size-budget.test.ts).
+ */
+const conflictStartParam = /^conflict-[1-9]\d{0,15}$/;
+
 /** Loads a screen's file only when the guest first opens it (a named export, not a default one). */
 function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): ComponentType {
   return lazy(() => load().then((module) => ({ default: pick(module) })));
@@ -76,15 +83,36 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/manager"),
     (module) => module.ManagerBroadcastScreen,
   ),
+  "manager-guests": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerGuestsScreen,
+  ),
+  "manager-guest": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerGuestScreen,
+  ),
+  "manager-conflicts": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerConflictsScreen,
+  ),
+  "manager-conflict": lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module.ManagerConflictScreen,
+  ),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */
 export function GuestNavigator() {
-  const { me } = useSession();
-  // A guest re-opening the app at the till with a live card lands on it; Back leads home.
-  const [stack, setStack] = useState<ScreenName[]>(() =>
-    hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"],
-  );
+  const { me, launch } = useSession();
+  // A guest re-opening the app at the till with a live card lands on it; Back leads home. A manager
+  // who opened the alert's link about a phone conflict lands on it; Back leads to the list.
+  const [stack, setStack] = useState<ScreenName[]>(() => {
+    // The conflict screen reads which one from the start parameter itself (manager/conflicts-screen.tsx).
+    if (me.isManager && conflictStartParam.test(launch.startParam ?? "")) {
+      return ["home", "manager", "manager-conflicts", "manager-conflict"];
+    }
+    return hasLiveStoredCard(me.user.id) ? ["home", "card"] : ["home"];
+  });
   const navigation = useMemo<Navigation>(
     () => ({
       navigate: (screen) => setStack((current) => [...current, screen]),

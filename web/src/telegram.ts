@@ -30,6 +30,8 @@ export interface Launch {
   rawInitData: string;
   /** The Telegram user's IETF language tag, if Telegram sent one. */
   languageCode: string | undefined;
+  /** The `startapp` parameter of the link that opened the app (a source code, or `conflict-<id>`). */
+  startParam: string | undefined;
 }
 
 /**
@@ -109,8 +111,12 @@ export function host(): Host {
  */
 export function startTelegram(): Launch | null {
   let languageCode: string | undefined;
+  let startParam: string | undefined;
   try {
-    languageCode = retrieveLaunchParams().tgWebAppData?.user?.language_code;
+    const launchParams = retrieveLaunchParams();
+    languageCode = launchParams.tgWebAppData?.user?.language_code;
+    // Telegram passes it in the URL and inside the signed initData; either will do.
+    startParam = launchParams.tgWebAppStartParam ?? launchParams.tgWebAppData?.start_param;
   } catch {
     return null;
   }
@@ -152,7 +158,7 @@ export function startTelegram(): Launch | null {
       .catch(() => undefined);
   }
   sdkStarted = true;
-  return { host, rawInitData, languageCode };
+  return { host, rawInitData, languageCode, startParam };
 }
 
 /** Tells Telegram the first real screen is up, so it removes its loader. Harmless when repeated. */

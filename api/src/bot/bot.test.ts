@@ -142,7 +142,7 @@ describe("the bot, through /telegram/webhook and the fake Bot API", () => {
     const [answer, ...more] = sent(intruder.id);
     expect(more).toEqual([]);
     expect(answer).toMatchObject({ reply_markup: { remove_keyboard: true } });
-    expect(answer?.text).toContain("ask our staff");
+    expect(answer?.text).toContain("The managers have been told");
 
     const [alert, ...moreAlerts] = sent(testManagerChatId);
     expect(moreAlerts).toEqual([]);

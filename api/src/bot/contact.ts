@@ -1,8 +1,9 @@
-import type { TelegramUser } from "@guestcard/shared";
+import { conflictStartParam, type TelegramUser } from "@guestcard/shared";
 import { eq } from "drizzle-orm";
 import { Composer } from "grammy";
 import type { Database } from "../db/client";
-import { telegramUsers } from "../db/schema";
+import { accounts, telegramUsers } from "../db/schema";
+import { recordPhoneConflict } from "../guest-records/phone-conflicts";
 import { acceptVerifiedPhone, phoneHolder } from "../guests/guests";
 import { normalizePhone, readablePhone } from "../guests/phone";
 import { recordSourceEvent } from "../sources/attribution";
@@ -51,8 +52,22 @@ export function contactFeature(deps: FeatureDeps) {
 
     if (outcome === "phone_conflict") {
       ctx.queueReply(texts.phoneConflict, { reply_markup: removeKeyboard });
+      const holder = await phoneHolder(ctx.db, phone, user.id);
+      const [account] = await ctx.db
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(accounts.phone, phone));
+      // Stored for the managers to decide (api/src/guest-records/phone-conflicts.ts); the alert links to it.
+      const conflictId = account
+        ? await recordPhoneConflict(ctx.db, {
+            phone,
+            accountId: account.id,
+            holderTelegramUserId: holder?.id ?? null,
+            claimantTelegramUserId: user.id,
+          })
+        : undefined;
       // Sharing the same number again changes nothing, so the managers hear about it once.
-      if (previousPhone !== phone) await alertManagers(deps, ctx, user, phone);
+      if (previousPhone !== phone) await alertManagers(deps, ctx, { user, holder, phone, conflictId });
       return;
     }
 
@@ -82,12 +97,21 @@ async function verifiedPhoneOf(db: Database, telegramUserId: number): Promise<st
  * Tells the managers' chat about a phone conflict. Queued with the update's other messages, so it is
  * sent once the conflict is committed, paced with the reviews, and retried if Telegram is away.
  */
-async function alertManagers(deps: FeatureDeps, ctx: BotContext, user: TelegramUser, phone: string) {
+async function alertManagers(
+  deps: FeatureDeps,
+  ctx: BotContext,
+  conflict: {
+    user: TelegramUser;
+    holder: Awaited<ReturnType<typeof phoneHolder>>;
+    phone: string;
+    conflictId: number | undefined;
+  },
+) {
+  const { user, holder, phone, conflictId } = conflict;
   if (deps.managerChatId === undefined) {
     deps.logger.warn({ fromId: user.id }, "phone conflict: MANAGER_CHAT_ID is not set, no alert sent");
     return;
   }
-  const holder = await phoneHolder(ctx.db, phone, user.id);
   const fullName = (person: { firstName: string; lastName?: string | null; username?: string | null }) =>
     [person.firstName, person.lastName].filter(Boolean).join(" ") +
     (person.username ? ` (@${person.username})` : "");
@@ -96,5 +120,21 @@ async function alertManagers(deps: FeatureDeps, ctx: BotContext, user: TelegramU
     holder: holder ? userLink(holder.id, fullName(holder)) : null,
     phone: escapeHtml(readablePhone(phone)),
   });
-  ctx.queueMessage(deps.managerChatId, text, { parse_mode: "HTML" });
+  // A Mini App link opens the conflict in the managers' screen (`startapp=conflict-<id>`); a URL button,
+  // because group chats take no `web_app` buttons.
+  const botUsername = ctx.me?.username;
+  const link =
+    conflictId !== undefined && botUsername
+      ? `https://t.me/${botUsername}/${await deps.miniAppShortName(ctx.db)}?startapp=${conflictStartParam(conflictId)}`
+      : undefined;
+  ctx.queueMessage(deps.managerChatId, text, {
+    parse_mode: "HTML",
+    ...(link
+      ? {
+          reply_markup: {
+            inline_keyboard: [[{ text: restaurantTexts.managerOpenConflictButton, url: link }]],
+          },
+        }
+      : {}),
+  });
 }

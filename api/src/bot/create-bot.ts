@@ -113,6 +113,7 @@ export function createBot(deps: BotDeps) {
     miniAppUrl: deps.config.publicUrl ? `${deps.config.publicUrl}/` : undefined,
     managerChatId: deps.config.managerChatId,
     restaurantName: async (db) => (await readSettings(db, deps.config)).restaurantName,
+    miniAppShortName: async (db) => (await readSettings(db, deps.config)).miniAppShortName,
   };
   // One composer per feature, each in a file of its own and filtered to the chats it serves.
   const features = new Composer<BotContext>(

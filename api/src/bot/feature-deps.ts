@@ -15,6 +15,8 @@ export interface FeatureDeps {
   managerChatId: number | undefined;
   /** The restaurant's display name for the bot's texts (a manager setting, read fresh each time). */
   restaurantName(db: Database): Promise<string>;
+  /** The Mini App's short name in BotFather (a manager setting): the `<app>` of `t.me/<bot>/<app>` links. */
+  miniAppShortName(db: Database): Promise<string>;
 }
 
 /** Our shape of the Telegram user who sent an update (the same one initData gives the API). */

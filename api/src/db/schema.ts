@@ -616,3 +616,63 @@ export const guestImportRuns = pgTable(
     index("guest_import_runs_running_idx").on(table.leaseUntil).where(sql`${table.status} = 'running'`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Guest records and phone conflicts (docs/decisions/019-deleting-ones-data.md for what deletion keeps).
+
+/**
+ * A phone conflict: `claimantTelegramUserId` shared a verified phone whose account
+ * `holderTelegramUserId` already held. The bot records it; a manager decides it: `resolved` moves the
+ * account to the claimant, `dismissed` leaves everything as it was. One open conflict per account and
+ * claimant: sharing the same number again finds the open one.
+ */
+export const phoneConflicts = pgTable(
+  "phone_conflicts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    phone: text("phone").notNull(),
+    /** A deleted account takes its conflicts with it: nothing is left to decide, and the phone goes. */
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "cascade" }),
+    holderTelegramUserId: telegramId("holder_telegram_user_id").references(() => telegramUsers.id, {
+      onDelete: "set null",
+    }),
+    claimantTelegramUserId: telegramId("claimant_telegram_user_id")
+      .notNull()
+      .references(() => telegramUsers.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["open", "resolved", "dismissed"] })
+      .notNull()
+      .default("open"),
+    createdAt: createdAt(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decidedBy: telegramId("decided_by"),
+    reason: text("reason"),
+  },
+  (table) => [
+    uniqueIndex("phone_conflicts_open_idx")
+      .on(table.accountId, table.claimantTelegramUserId)
+      .where(sql`${table.status} = 'open'`),
+    index("phone_conflicts_status_idx").on(table.status, table.createdAt),
+    check(
+      "phone_conflicts_decision",
+      sql`(${table.status} = 'open') = (${table.decidedAt} is null) and (${table.status} = 'open' or (${table.decidedBy} is not null and ${table.reason} is not null))`,
+    ),
+  ],
+);
+
+/**
+ * What managers did to guests' accounts, append-only: who, what, to which account, why and when.
+ * `details` holds the facts of the action (the Telegram users an account moved between).
+ */
+export const managerActions = pgTable(
+  "manager_actions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    managerTelegramId: telegramId("manager_telegram_id").notNull(),
+    action: text("action", { enum: ["phone_conflict_resolved", "phone_conflict_dismissed"] }).notNull(),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    reason: text("reason").notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("manager_actions_account_idx").on(table.accountId, table.at)],
+);

@@ -1,6 +1,7 @@
 import { type Account, defaultSourceCode, type GuestStatus, type TelegramUser } from "@guestcard/shared";
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, selectRows } from "../db/client";
+import { personalDataConsentGiven } from "../my-data/my-data";
 import { parseSourceCode, recordSourceEvent } from "../sources/attribution";
 import { resolveGuest, toAccountDto } from "./guests";
 
@@ -9,6 +10,8 @@ export interface OpenedMiniApp {
   phone: string | null;
   account: Account | null;
   isManager: boolean;
+  /** A registered guest who never gave us the personal-data consent (an imported guest): ask for it. */
+  consentRequired: boolean;
 }
 
 interface OpenRow {
@@ -24,6 +27,8 @@ interface OpenRow {
   /** `none`: no account has the phone; `free`: an account nobody has claimed; `held`: another user's. */
   owner: "none" | "free" | "held" | null;
   is_manager: boolean;
+  /** The latest personal-data consent of the guest's account is not a yes (my-data.ts). */
+  consent_required: boolean | null;
 }
 
 /**
@@ -82,7 +87,12 @@ function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
                     when owner.id is null then 'none'
                     when exists (select 1 from telegram_users holder where holder.account_id = owner.id) then 'held'
                     else 'free' end as owner,
-               ${isManagerSql} as is_manager`
+               ${isManagerSql} as is_manager,
+               case when account.id is null then null
+                    else coalesce((select not consent.granted from consents consent
+                                    where consent.account_id = account.id and consent.kind = 'personal_data'
+                                    order by consent.recorded_at desc, consent.id desc limit 1), true)
+               end as consent_required`
     .append(extra)
     .append(sql` from (select 1) as one
           left join ${known} on true
@@ -155,7 +165,8 @@ async function recordOpen(
 
 async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefined): Promise<OpenedMiniApp> {
   const isManager = row?.is_manager === true;
-  if (!row?.phone) return { status: "needs_phone", phone: null, account: null, isManager };
+  const asked = { isManager, consentRequired: false };
+  if (!row?.phone) return { status: "needs_phone", phone: null, account: null, ...asked };
   if (row.account_id) {
     const account: Account = {
       id: row.account_id,
@@ -167,11 +178,17 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
       phone: row.account_phone ?? row.phone,
       email: row.email,
     };
-    return { status: "registered", phone: row.phone, account, isManager };
+    return {
+      status: "registered",
+      phone: row.phone,
+      account,
+      isManager,
+      consentRequired: row.consent_required === true,
+    };
   }
   if (row.owner === "none")
-    return { status: "needs_registration", phone: row.phone, account: null, isManager };
-  if (row.owner === "held") return { status: "phone_conflict", phone: row.phone, account: null, isManager };
+    return { status: "needs_registration", phone: row.phone, account: null, ...asked };
+  if (row.owner === "held") return { status: "phone_conflict", phone: row.phone, account: null, ...asked };
   // A known guest nobody holds yet: link them (with the welcome points) and count them registered.
   const state = await resolveGuest(db, user.id);
   if (state.status === "registered") await recordSourceEvent(db, user.id, "registered");
@@ -180,5 +197,7 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
     phone: state.phone,
     account: state.account ? toAccountDto(state.account) : null,
     isManager,
+    // Linked just now by an imported phone: the restaurant's import is not the guest's consent.
+    consentRequired: state.account ? !(await personalDataConsentGiven(db, state.account.id)) : false,
   };
 }

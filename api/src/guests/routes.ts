@@ -29,6 +29,7 @@ export function meRoutes(
       account: opened.account,
       isManager: opened.isManager,
       demo: deps.demo,
+      consentRequired: opened.consentRequired,
     };
     return c.json(body, 200);
   });

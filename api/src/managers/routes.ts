@@ -1,6 +1,7 @@
 import { type BroadcastRouteDeps, broadcastRoutes } from "../broadcasts/routes";
 import type { Database } from "../db/client";
 import { guestImportRoutes } from "../guest-import/routes";
+import { guestRecordRoutes, phoneConflictRoutes } from "../guest-records/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
 import type { Logger } from "../logger";
 import { managerGuestPointsRoutes, managerLoyaltyRoutes } from "../loyalty/routes";
@@ -17,6 +18,8 @@ export interface ManagerRouteDeps {
   botIdentity: BotIdentity;
   settingsDefaults: SettingsDefaults;
   broadcasts: Omit<BroadcastRouteDeps, "db">;
+  /** Sends outbox jobs of the bot's messages at once (a phone conflict's decision); absent without a bot. */
+  deliverNow?: (jobIds: number[]) => Promise<void>;
 }
 
 /**
@@ -32,5 +35,7 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/accounts", guestImportRoutes(group, deps))
     .route("/loyalty", managerLoyaltyRoutes(group, deps))
     .route("/guests", managerGuestPointsRoutes(group, deps))
-    .route("/broadcasts", broadcastRoutes(group, { db: deps.db, ...deps.broadcasts }));
+    .route("/broadcasts", broadcastRoutes(group, { db: deps.db, ...deps.broadcasts }))
+    .route("/guests", guestRecordRoutes(group, deps))
+    .route("/phone-conflicts", phoneConflictRoutes(group, deps));
 }

@@ -1,8 +1,15 @@
-import type { ConsentRecord, MyDataResponse, TelegramUser } from "@guestcard/shared";
+import {
+  type ConsentKind,
+  type ConsentRecord,
+  consentStateOf,
+  type MyDataResponse,
+  type TelegramUser,
+} from "@guestcard/shared";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accounts, cards, consents, reviews, telegramUsers } from "../db/schema";
 import { ApiError } from "../errors";
+import { deleteConflictsOf } from "../guest-records/phone-conflicts";
 import { rememberTelegramUser, toAccountDto } from "../guests/guests";
 import { consentVersionFor } from "../registration/registration";
 
@@ -29,22 +36,37 @@ export async function exportMyData(
   now = new Date(),
 ): Promise<MyDataResponse> {
   await rememberTelegramUser(db, user);
+  const data = await readMyData(db, user.id, now);
+  if (!data) throw new Error("the Telegram user was just stored but is missing");
+  return data;
+}
+
+/**
+ * The same, for a Telegram user we know by id only (the download link of the export); null when we
+ * never met them. Reviews are the Telegram user's own, whatever account they were sent under.
+ */
+export async function readMyData(
+  db: Database,
+  telegramUserId: number,
+  now = new Date(),
+): Promise<MyDataResponse | null> {
   const [row] = await db
     .select({ telegram: telegramUsers, account: accounts })
     .from(telegramUsers)
     .leftJoin(accounts, eq(accounts.id, telegramUsers.accountId))
-    .where(eq(telegramUsers.id, user.id));
-  if (!row) throw new Error("the Telegram user was just stored but is missing");
+    .where(eq(telegramUsers.id, telegramUserId));
+  if (!row) return null;
   const { telegram, account } = row;
 
   const guestReviews = await db
     .select({ id: reviews.id, text: reviews.text, rating: reviews.rating, createdAt: reviews.createdAt })
     .from(reviews)
-    .where(eq(reviews.telegramUserId, user.id))
+    .where(eq(reviews.telegramUserId, telegramUserId))
     .orderBy(desc(reviews.createdAt));
   const [cardCount] = account
     ? await db.select({ value: count() }).from(cards).where(eq(cards.accountId, account.id))
     : [{ value: 0 }];
+  const history = account ? await consentHistory(db, account.id) : [];
 
   return {
     exportedAt: iso(now),
@@ -59,10 +81,64 @@ export async function exportMyData(
       firstSeenAt: iso(telegram.createdAt),
     },
     account: account ? { ...toAccountDto(account), createdAt: iso(account.createdAt) } : null,
-    consents: account ? await consentHistory(db, account.id) : [],
+    consents: history,
+    consentStates: {
+      personalData: consentStateOf(history, "personal_data"),
+      marketing: consentStateOf(history, "marketing"),
+    },
     reviews: guestReviews.map((review) => ({ ...review, createdAt: iso(review.createdAt) })),
     cardsIssued: cardCount?.value ?? 0,
   };
+}
+
+/** Whether the account's personal-data consent is in force (an imported guest never gave it to us). */
+export async function personalDataConsentGiven(db: Database, accountId: string): Promise<boolean> {
+  const [latest] = await db
+    .select({ granted: consents.granted })
+    .from(consents)
+    .where(and(eq(consents.accountId, accountId), eq(consents.kind, "personal_data")))
+    .orderBy(desc(consents.recordedAt), desc(consents.id))
+    .limit(1);
+  return latest?.granted === true;
+}
+
+async function registeredAccountOf(db: Database, user: TelegramUser, what: string): Promise<string> {
+  const [guest] = await db
+    .select({ accountId: telegramUsers.accountId })
+    .from(telegramUsers)
+    .where(eq(telegramUsers.id, user.id));
+  if (!guest?.accountId)
+    throw new ApiError("registration_required", `Register first: there is no consent to ${what}.`);
+  return guest.accountId;
+}
+
+/**
+ * Gives a consent: appends a grant unless one is in force, under the account's row lock so a double
+ * tap records one grant. How a guest opts in to offers later (also after Unsubscribe or /stop to a
+ * broadcast, which record a withdrawal), and how an imported guest gives the personal-data consent
+ * the restaurant's base never had from them.
+ */
+export async function grantConsent(
+  db: Database,
+  user: TelegramUser,
+  kind: ConsentKind,
+): Promise<ConsentRecord[]> {
+  const accountId = await registeredAccountOf(db, user, "give");
+  await db.transaction(async (tx) => {
+    await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    const [latest] = await tx
+      .select({ granted: consents.granted })
+      .from(consents)
+      .where(and(eq(consents.accountId, accountId), eq(consents.kind, kind)))
+      .orderBy(desc(consents.recordedAt), desc(consents.id))
+      .limit(1);
+    if (!latest?.granted) {
+      await tx
+        .insert(consents)
+        .values({ accountId, kind, granted: true, textVersion: consentVersionFor(user) });
+    }
+  });
+  return consentHistory(db, accountId);
 }
 
 /**
@@ -70,14 +146,7 @@ export async function exportMyData(
  * as proof of what was agreed and when). Withdrawing twice records nothing new.
  */
 export async function withdrawMarketingConsent(db: Database, user: TelegramUser): Promise<ConsentRecord[]> {
-  const [guest] = await db
-    .select({ accountId: telegramUsers.accountId })
-    .from(telegramUsers)
-    .where(eq(telegramUsers.id, user.id));
-  const accountId = guest?.accountId;
-  if (!accountId)
-    throw new ApiError("registration_required", "Register first: there is no consent to withdraw.");
-
+  const accountId = await registeredAccountOf(db, user, "withdraw");
   const [latest] = await db
     .select({ granted: consents.granted })
     .from(consents)
@@ -92,15 +161,22 @@ export async function withdrawMarketingConsent(db: Database, user: TelegramUser)
   return consentHistory(db, accountId);
 }
 
+/** What a deletion removed, for the guest to read afterwards. */
+export interface DeletionOutcome {
+  account: boolean;
+  reviews: number;
+}
+
 /**
  * Deletes the guest's account and personal data and unlinks their Telegram user, so the bot treats
- * them as a new guest. The account row goes with its cards and consents (foreign keys cascade);
- * the verified phone is cleared from the Telegram user. What stays: the Telegram profile Telegram
- * itself sends us on every launch, and the texts of reviews already delivered to the managers,
- * no longer tied to any account. Safe to repeat.
+ * them as a new guest (docs/decisions/019-deleting-ones-data.md). The account row goes with its
+ * cards, consents, balance and phone conflicts (foreign keys cascade); the guest's reviews go with
+ * the conversation after them; the verified phone is cleared from the Telegram user. What stays: the
+ * Telegram profile Telegram itself sends on every launch, the funnel's counts, and the restaurant's
+ * own records of bills and points, no longer tied to anyone. Safe to repeat.
  */
-export async function deleteMyData(db: Database, user: TelegramUser): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function deleteMyData(db: Database, user: TelegramUser): Promise<DeletionOutcome> {
+  return db.transaction(async (tx) => {
     const [guest] = await tx
       .select({ accountId: telegramUsers.accountId })
       .from(telegramUsers)
@@ -110,6 +186,14 @@ export async function deleteMyData(db: Database, user: TelegramUser): Promise<vo
       .update(telegramUsers)
       .set({ accountId: null, phone: null, phoneVerifiedAt: null, updatedAt: sql`now()` })
       .where(eq(telegramUsers.id, user.id));
+    // Reviews are the Telegram user's, sent under this account or before it existed; their replies and
+    // message ids cascade. A delivery still queued finds the review gone and skips it.
+    const removedReviews = await tx
+      .delete(reviews)
+      .where(eq(reviews.telegramUserId, user.id))
+      .returning({ id: reviews.id });
+    await deleteConflictsOf(tx, user.id);
     if (guest?.accountId) await tx.delete(accounts).where(eq(accounts.id, guest.accountId));
+    return { account: Boolean(guest?.accountId), reviews: removedReviews.length };
   });
 }

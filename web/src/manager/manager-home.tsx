@@ -1,6 +1,7 @@
 import { Cell, Icon, Loading, Notice, Page, Section } from "../components/layout";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
+import { useGuestRecordTexts } from "./guest-records-texts";
 import { failureText, useManagerTexts } from "./manager-texts";
 import { CopyableLink, QrPoster } from "./qr-poster";
 import { useLoad } from "./use-load";
@@ -10,6 +11,7 @@ import "./manager.css";
 export function ManagerScreen() {
   const { api, request } = useSession();
   const texts = useManagerTexts();
+  const guestRecordTexts = useGuestRecordTexts();
   const { navigate } = useNavigation();
   const { loaded } = useLoad(async () => {
     const [sources, settings] = await Promise.all([
@@ -71,6 +73,18 @@ export function ManagerScreen() {
           title={texts.importTitle}
           hint={texts.importHint}
           onClick={() => navigate("manager-import")}
+        />
+        <Cell
+          icon={<Icon name="phone" />}
+          title={guestRecordTexts.guests}
+          hint={guestRecordTexts.guestsHint}
+          onClick={() => navigate("manager-guests")}
+        />
+        <Cell
+          icon={<Icon name="alert" />}
+          title={guestRecordTexts.conflicts}
+          hint={guestRecordTexts.conflictsHint}
+          onClick={() => navigate("manager-conflicts")}
         />
       </Section>
     </Page>

@@ -22,3 +22,25 @@ export function openBroadcast(id: string): void {
 export function openedBroadcast(): string | null {
   return openedBroadcastId;
 }
+
+/** The guest a manager opened (from the search, or from a conflict); see `openSource`. */
+let openedGuestId: string | null = null;
+
+export function openGuest(accountId: string): void {
+  openedGuestId = accountId;
+}
+
+export function openedGuest(): string | null {
+  return openedGuestId;
+}
+
+/** The phone conflict a manager opened (from the list, or from the alert's `startapp=conflict-<id>` link). */
+let openedConflictId: number | null = null;
+
+export function openConflict(id: number): void {
+  openedConflictId = id;
+}
+
+export function openedConflict(): number | null {
+  return openedConflictId;
+}

@@ -2,7 +2,11 @@
 // manager texts and styles) is part of what a guest downloads.
 export { ManagerBroadcastComposeScreen } from "../manager/broadcast-compose-screen";
 export { ManagerBroadcastScreen, ManagerBroadcastsScreen } from "../manager/broadcasts-screen";
+
+export { ManagerConflictScreen, ManagerConflictsScreen } from "../manager/conflicts-screen";
 export { ManagerFunnelScreen } from "../manager/funnel-screen";
+export { ManagerGuestScreen } from "../manager/guest-record-screen";
+export { ManagerGuestsScreen } from "../manager/guests-screen";
 export { ManagerImportScreen } from "../manager/import-screen";
 export { ManagerScreen } from "../manager/manager-home";
 export { ManagerPointsScreen } from "../manager/points-programme-screen";

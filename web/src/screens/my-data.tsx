@@ -1,26 +1,35 @@
-import type { ConsentKind, ConsentRecord, MyDataResponse } from "@guestcard/shared";
+import type { ConsentState, MyDataResponse } from "@guestcard/shared";
 import { useEffect, useRef, useState } from "react";
 import { ApiFailure } from "../api";
-import { Field, Loading, Notice, Page, Section } from "../components/layout";
+import { Field, Icon, Loading, Message, Notice, Page, Section } from "../components/layout";
+import { useMainButton } from "../hooks/use-main-button";
 import { type Catalogue, formatDate, formatPhone, useTexts } from "../i18n";
+import { saveFile } from "../save-file";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
 
-/** The consent in force for a kind: the latest entry of its history. */
-function latestConsent(consents: readonly ConsentRecord[], kind: ConsentKind): ConsentRecord | undefined {
-  return consents.filter((consent) => consent.kind === kind).at(-1);
+/** Never given, given on a date, withdrawn on a date: the text version is the restaurant's business. */
+function consentState(texts: Catalogue, consent: ConsentState): string {
+  if (consent.state === "never" || !consent.at) return texts.consentNever;
+  const date = formatDate(texts, consent.at);
+  return consent.state === "given" ? texts.consentGiven(date) : texts.consentWithdrawn(date);
 }
 
-function consentState(texts: Catalogue, consent: ConsentRecord | undefined): string {
-  if (!consent) return texts.consentNever;
-  const date = formatDate(texts, consent.recordedAt);
-  return `${consent.granted ? texts.consentGiven(date) : texts.consentWithdrawn(date)} · ${texts.consentVersion(consent.textVersion)}`;
+/** After a deletion: what went and what stays; "OK" takes the guest back to the start. */
+function DeletedScreen({ reviews, onDone }: { reviews: number; onDone: () => void }) {
+  const texts = useTexts();
+  useMainButton({ text: texts.deletedContinue, onClick: onDone });
+  return (
+    <Message icon={<Icon name="shield" />} title={texts.deletedTitle} text={texts.deletedText(reviews)}>
+      <Notice>{texts.deletedKept}</Notice>
+    </Message>
+  );
 }
 
 /**
- * Everything we store about the guest, as the API exports it; withdrawing marketing consent; and
- * deleting the account after an explicit confirmation. After deletion `/api/me` says
- * `needs_phone` and the app returns to the first step by itself.
+ * Everything we store about the guest, as the API exports it; giving and withdrawing the offers
+ * consent; the export as a file; and deleting the account after an explicit confirmation. After
+ * deletion the screen says what happened; its "OK" reloads `/api/me`, which says `needs_phone`.
  */
 export function MyDataScreen() {
   const { api, request, refresh } = useSession();
@@ -28,8 +37,9 @@ export function MyDataScreen() {
   const [data, setData] = useState<MyDataResponse | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState<"withdraw" | "delete" | null>(null);
+  const [busy, setBusy] = useState<"marketing" | "export" | "delete" | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [deleted, setDeleted] = useState<{ reviews: number } | null>(null);
   const confirmation = useRef<HTMLElement>(null);
   // The confirmation opens at the bottom of a long page: bring it into view.
   useEffect(() => {
@@ -48,14 +58,32 @@ export function MyDataScreen() {
     });
   }, [api, request]);
 
-  async function withdrawMarketing() {
-    setBusy("withdraw");
+  async function setMarketing(give: boolean) {
+    setBusy("marketing");
     setFailure(null);
+    setNotice(null);
     try {
-      const { consents } = await request(api["my-data"].consents.marketing.$delete());
-      setData((current) => current && { ...current, consents });
-      setNotice(texts.marketingWithdrawn);
+      const marketing = api["my-data"].consents.marketing;
+      await request(give ? marketing.$post() : marketing.$delete());
+      // The states come with the whole export: read it again rather than work them out here.
+      setData(await request(api["my-data"].$get()));
+      setNotice(give ? texts.marketingGiven : texts.marketingWithdrawn);
       haptic.success();
+    } catch (error) {
+      haptic.error();
+      failWith(error);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function exportData() {
+    setBusy("export");
+    setFailure(null);
+    setNotice(null);
+    try {
+      const link = await request(api["my-data"].export.$post());
+      if ((await saveFile(link.url, link.fileName)) === "saved") setNotice(texts.exportStarted);
     } catch (error) {
       haptic.error();
       failWith(error);
@@ -68,9 +96,9 @@ export function MyDataScreen() {
     setBusy("delete");
     setFailure(null);
     try {
-      await request(api["my-data"].$delete());
+      const outcome = await request(api["my-data"].$delete());
       haptic.success();
-      await refresh();
+      setDeleted({ reviews: outcome.reviews });
     } catch (error) {
       haptic.error();
       setBusy(null);
@@ -81,10 +109,11 @@ export function MyDataScreen() {
   const failureNotice = failure && (
     <Notice tone="error">{failure.isNetwork ? texts.networkText : texts.crashText}</Notice>
   );
+  if (deleted) return <DeletedScreen reviews={deleted.reviews} onDone={() => void refresh()} />;
   if (!data) return failureNotice ? <Page title={texts.myDataTitle}>{failureNotice}</Page> : <Loading />;
 
   const { account, telegram } = data;
-  const marketing = latestConsent(data.consents, "marketing");
+  const marketing = data.consentStates.marketing;
   const value = (text: string | null | undefined) => text || <span className="muted">{texts.notGiven}</span>;
   return (
     <Page title={texts.myDataTitle}>
@@ -116,25 +145,36 @@ export function MyDataScreen() {
         <Section header={texts.consents}>
           <Field
             label={texts.consentPersonalDataShort}
-            value={consentState(texts, latestConsent(data.consents, "personal_data"))}
+            value={consentState(texts, data.consentStates.personalData)}
           />
           <Field label={texts.consentMarketingShort} value={consentState(texts, marketing)} />
-          {marketing?.granted && (
-            <button
-              type="button"
-              className="cell cell-action"
-              disabled={busy !== null}
-              onClick={() => void withdrawMarketing()}
-            >
-              {texts.withdrawMarketing}
-            </button>
-          )}
+          <button
+            type="button"
+            className="cell cell-action"
+            disabled={busy !== null}
+            aria-busy={busy === "marketing"}
+            onClick={() => void setMarketing(marketing.state !== "given")}
+          >
+            {marketing.state === "given" ? texts.withdrawMarketing : texts.optInMarketing}
+          </button>
         </Section>
       )}
 
       <Section header={texts.activity}>
         <Field label={texts.reviewsSent} value={String(data.reviews.length)} />
         <Field label={texts.cardsIssued} value={String(data.cardsIssued)} />
+      </Section>
+
+      <Section footer={texts.exportHint}>
+        <button
+          type="button"
+          className="cell cell-action"
+          disabled={busy !== null}
+          aria-busy={busy === "export"}
+          onClick={() => void exportData()}
+        >
+          {texts.exportData}
+        </button>
       </Section>
 
       {notice && <Notice tone="success">{notice}</Notice>}

@@ -36,4 +36,13 @@ export interface BotTexts {
   managerPhoneConflict(details: { guest: string; holder: string | null; phone: string }): string;
   /** The bot's menu button, the same for everyone. */
   menuButton: string;
+
+  /** Under the phone-conflict alert: opens the conflict in the managers' screen of the Mini App. */
+  managerOpenConflictButton: string;
+  /** A manager moved the account to this guest, who had shared its phone. */
+  conflictResolvedForClaimant(restaurant: string): string;
+  /** A manager moved the account this guest held to another Telegram account. */
+  conflictResolvedForHolder(restaurant: string): string;
+  /** A manager left the account where it was; told to the guest who had shared its phone. */
+  conflictDismissedForClaimant(restaurant: string): string;
 }

@@ -18,7 +18,7 @@ export const en: BotTexts = {
   alreadyRegistered: "Your card is already set up.",
   phoneConflict:
     "This number is already linked to another Telegram account, so we could not link it to this one. " +
-    "Please ask our staff for help — the managers have been told.",
+    "The managers have been told and will check it; the bot will write to you once they decide.",
 
   foreignContact:
     "Please share your own number: tap the button below. A contact of someone else cannot be used.",
@@ -29,6 +29,18 @@ export const en: BotTexts = {
   managerPhoneConflict: ({ guest, holder, phone }) =>
     "⚠️ <b>Phone conflict</b>\n" +
     `${guest} shared the number ${phone}, which belongs to a guest account already linked to ` +
-    `${holder ?? "another Telegram user"}. Nothing was changed; the guest was asked to talk to the staff.`,
+    `${holder ?? "another Telegram user"}. Nothing was changed: decide it in the app with the button below.`,
   menuButton: "Card",
+
+  managerOpenConflictButton: "Open the conflict",
+  conflictResolvedForClaimant: (restaurant) =>
+    `Good news: the staff of ${restaurant} checked your number and linked your guest card to this ` +
+    "Telegram account. Open the app to see your card.",
+  conflictResolvedForHolder: (restaurant) =>
+    `The staff of ${restaurant} moved the guest card with your former phone number to another Telegram ` +
+    "account, whose owner now has that number. If this is a mistake, please talk to our staff. " +
+    "To get a card here again, share your current number with /start.",
+  conflictDismissedForClaimant: (restaurant) =>
+    `The staff of ${restaurant} checked your number: its guest card stays with the Telegram account ` +
+    "it is linked to. If it is yours, please talk to our staff in person.",
 };
