@@ -14,6 +14,7 @@ import { cashierCatalogues } from "../../web/src/cashier/cashier-texts";
 import { ru as guestCatalogue } from "../../web/src/i18n/ru";
 import { managerCatalogues } from "../../web/src/manager/manager-catalogue";
 import { pointsCatalogues } from "../../web/src/points/points-texts";
+import { myDataCatalogues } from "../../web/src/screens/my-data-texts";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { animationsFinished, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
@@ -69,6 +70,7 @@ const russianTexts = [
   ...catalogueTexts(cashierCatalogues.ru),
   ...catalogueTexts(managerCatalogues.ru),
   ...catalogueTexts(pointsCatalogues.ru),
+  ...catalogueTexts(myDataCatalogues.ru),
 ];
 const russianStrings = new Set(russianTexts.map((text) => text.trim()));
 

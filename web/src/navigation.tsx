@@ -19,6 +19,14 @@ function lazyScreen<M>(load: () => Promise<M>, pick: (module: M) => ComponentTyp
   return lazy(() => load().then((module) => ({ default: pick(module) })));
 }
 
+/** A manager's screen: all of them come from one module, so they share one chunk that only managers load. */
+function managerScreen(name: keyof typeof import("./screens/manager")): ComponentType {
+  return lazyScreen(
+    () => import("./screens/manager"),
+    (module) => module[name] as ComponentType,
+  );
+}
+
 /**
  * The registered guest's screens: one file each in screens/. Home is bundled with the app because
  * every guest sees it first; everything else arrives when opened, so a new screen (or a staff one)
@@ -42,63 +50,20 @@ const screens: Record<ScreenName, ComponentType> = {
     () => import("./screens/my-data"),
     (module) => module.MyDataScreen,
   ),
-  // All manager screens come from one module, so they share one chunk that only managers load.
-  manager: lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerScreen,
-  ),
-  "manager-sources": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerSourcesScreen,
-  ),
-  "manager-source": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerSourceScreen,
-  ),
-  "manager-funnel": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerFunnelScreen,
-  ),
-  "manager-settings": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerSettingsScreen,
-  ),
-  "manager-import": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerImportScreen,
-  ),
-  "manager-points": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerPointsScreen,
-  ),
-  "manager-broadcasts": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerBroadcastsScreen,
-  ),
-  "manager-broadcast-new": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerBroadcastComposeScreen,
-  ),
-  "manager-broadcast": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerBroadcastScreen,
-  ),
-  "manager-guests": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerGuestsScreen,
-  ),
-  "manager-guest": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerGuestScreen,
-  ),
-  "manager-conflicts": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerConflictsScreen,
-  ),
-  "manager-conflict": lazyScreen(
-    () => import("./screens/manager"),
-    (module) => module.ManagerConflictScreen,
-  ),
+  manager: managerScreen("ManagerScreen"),
+  "manager-sources": managerScreen("ManagerSourcesScreen"),
+  "manager-source": managerScreen("ManagerSourceScreen"),
+  "manager-funnel": managerScreen("ManagerFunnelScreen"),
+  "manager-settings": managerScreen("ManagerSettingsScreen"),
+  "manager-import": managerScreen("ManagerImportScreen"),
+  "manager-points": managerScreen("ManagerPointsScreen"),
+  "manager-broadcasts": managerScreen("ManagerBroadcastsScreen"),
+  "manager-broadcast-new": managerScreen("ManagerBroadcastComposeScreen"),
+  "manager-broadcast": managerScreen("ManagerBroadcastScreen"),
+  "manager-guests": managerScreen("ManagerGuestsScreen"),
+  "manager-guest": managerScreen("ManagerGuestScreen"),
+  "manager-conflicts": managerScreen("ManagerConflictsScreen"),
+  "manager-conflict": managerScreen("ManagerConflictScreen"),
 };
 
 /** A stack of screens with Telegram's BackButton; the URL is left alone because it carries the launch parameters. */

@@ -118,43 +118,9 @@ export const en = {
 
   profile: "Profile",
   telegram: "Telegram",
-  username: "Username",
-  telegramId: "Telegram ID",
-  memberSince: "Card since",
   consents: "Consents",
-  consentPersonalDataShort: "Personal data processing",
-  consentMarketingShort: "Offers and news",
-  consentGiven: (date: string) => `Given on ${date}`,
-  consentWithdrawn: (date: string) => `Withdrawn on ${date}`,
-  consentNever: "Not given",
-  withdrawMarketing: "Stop offers and news",
-  marketingWithdrawn: "You won't receive offers and news any more.",
   activity: "Activity",
-  reviewsSent: "Reviews sent",
   cardsIssued: "Cards issued",
-  deleteAccount: "Delete my account",
-  deleteTitle: "Delete your account?",
-  deleteText:
-    "Your name, birthday, e-mail, phone, consents and reviews will be erased and this Telegram account unlinked. Your card stops working at once. This can't be undone.",
-  deleteConfirm: "Delete for good",
-  optInMarketing: "Receive offers and news",
-  marketingGiven: "Done: you'll receive offers and news. You can stop them here at any time.",
-  exportData: "Download my data",
-  exportHint: "Everything above, as a JSON file.",
-  exportStarted: "Your file is on its way.",
-  deletedTitle: "Your data is deleted",
-  deletedText: (reviews: number) =>
-    reviews === 0
-      ? "Your account, card, phone and consents are erased, and this Telegram account is unlinked."
-      : `Your account, card, phone, consents and ${reviews === 1 ? "your review" : `your ${reviews} reviews`} are erased, and this Telegram account is unlinked.`,
-  deletedKept:
-    "What stays: the restaurant's records of bills and points, with no name or phone attached, and your Telegram name, which Telegram sends whenever you open the app. To get a card again, share your phone once more.",
-  deletedContinue: "OK",
-  consentNeededTitle: "One step before your card",
-  consentNeededText:
-    "The restaurant already knows you as a guest, and your card is ready. To keep it here, we need your consent to process your personal data.",
-  consentNeededAgree: "I agree",
-
   conflictTitle: "This number belongs to another account",
   conflictText: (phone: string) =>
     `The number ${phone} is already linked to a loyalty card used from another Telegram account. To keep cards safe we never move a number by ourselves.`,

@@ -115,43 +115,9 @@ export const ru: Catalogue = {
 
   profile: "Профиль",
   telegram: "Telegram",
-  username: "Имя пользователя",
-  telegramId: "Telegram ID",
-  memberSince: "Карта с",
   consents: "Согласия",
-  consentPersonalDataShort: "Обработка персональных данных",
-  consentMarketingShort: "Предложения и новости",
-  consentGiven: (date: string) => `Дано ${date}`,
-  consentWithdrawn: (date: string) => `Отозвано ${date}`,
-  consentNever: "Не дано",
-  withdrawMarketing: "Отказаться от предложений и новостей",
-  marketingWithdrawn: "Больше не будем присылать предложения и новости.",
   activity: "Активность",
-  reviewsSent: "Отправлено отзывов",
   cardsIssued: "Выдано карт",
-  deleteAccount: "Удалить мой аккаунт",
-  deleteTitle: "Удалить аккаунт?",
-  deleteText:
-    "Ваши ФИО, дата рождения, эл. почта, телефон, согласия и отзывы будут стёрты, а этот аккаунт Telegram отвязан. Карта сразу перестанет работать. Отменить это нельзя.",
-  deleteConfirm: "Удалить навсегда",
-  optInMarketing: "Получать предложения и новости",
-  marketingGiven: "Готово: будем присылать предложения и новости. Отказаться можно здесь в любой момент.",
-  exportData: "Скачать мои данные",
-  exportHint: "Всё, что выше, в файле JSON.",
-  exportStarted: "Файл скачивается.",
-  deletedTitle: "Ваши данные удалены",
-  deletedText: (reviews: number) =>
-    reviews === 0
-      ? "Ваш аккаунт, карта, телефон и согласия стёрты, а этот аккаунт Telegram отвязан."
-      : `Ваш аккаунт, карта, телефон, согласия и отзывы (${reviews}) стёрты, а этот аккаунт Telegram отвязан.`,
-  deletedKept:
-    "Что остаётся: записи ресторана о счетах и баллах — без имени и телефона — и ваше имя в Telegram, которое Telegram передаёт при каждом открытии приложения. Чтобы снова получить карту, поделитесь телефоном ещё раз.",
-  deletedContinue: "Понятно",
-  consentNeededTitle: "Ещё один шаг до карты",
-  consentNeededText:
-    "Ресторан уже знает вас как гостя, и ваша карта готова. Чтобы пользоваться ею здесь, нужно ваше согласие на обработку персональных данных.",
-  consentNeededAgree: "Согласен(на)",
-
   conflictTitle: "Этот номер привязан к другому аккаунту",
   conflictText: (phone: string) =>
     `Номер ${phone} уже привязан к карте гостя, которой пользуются из другого аккаунта Telegram. Чтобы карты были в безопасности, мы никогда не переносим номер сами.`,

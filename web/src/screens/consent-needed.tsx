@@ -5,6 +5,7 @@ import { useMainButton } from "../hooks/use-main-button";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
+import { myDataCatalogues } from "./my-data-texts";
 
 /**
  * A known guest (from the restaurant's own base) was linked by their phone, but never gave us the
@@ -13,10 +14,11 @@ import { haptic } from "../telegram";
 export function ConsentNeededScreen() {
   const { api, request, refresh } = useSession();
   const texts = useTexts();
+  const own = myDataCatalogues[texts.language];
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   useMainButton({
-    text: texts.consentNeededAgree,
+    text: own.consentNeededAgree,
     loading: busy,
     onClick: () => {
       setBusy(true);
@@ -35,7 +37,7 @@ export function ConsentNeededScreen() {
     },
   });
   return (
-    <Message icon={<Icon name="shield" />} title={texts.consentNeededTitle} text={texts.consentNeededText}>
+    <Message icon={<Icon name="shield" />} title={own.consentNeededTitle} text={own.consentNeededText}>
       <Notice>{texts.consentPersonalData}</Notice>
       {failure && <Notice tone="error">{failure.isNetwork ? texts.networkText : texts.crashText}</Notice>}
     </Message>

@@ -7,21 +7,24 @@ import { type Catalogue, formatDate, formatPhone, useTexts } from "../i18n";
 import { saveFile } from "../save-file";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
+import { myDataCatalogues } from "./my-data-texts";
 
 /** Never given, given on a date, withdrawn on a date: the text version is the restaurant's business. */
 function consentState(texts: Catalogue, consent: ConsentState): string {
-  if (consent.state === "never" || !consent.at) return texts.consentNever;
+  const own = myDataCatalogues[texts.language];
+  if (consent.state === "never" || !consent.at) return own.consentNever;
   const date = formatDate(texts, consent.at);
-  return consent.state === "given" ? texts.consentGiven(date) : texts.consentWithdrawn(date);
+  return consent.state === "given" ? own.consentGiven(date) : own.consentWithdrawn(date);
 }
 
 /** After a deletion: what went and what stays; "OK" takes the guest back to the start. */
 function DeletedScreen({ reviews, onDone }: { reviews: number; onDone: () => void }) {
   const texts = useTexts();
-  useMainButton({ text: texts.deletedContinue, onClick: onDone });
+  const own = myDataCatalogues[texts.language];
+  useMainButton({ text: own.deletedContinue, onClick: onDone });
   return (
-    <Message icon={<Icon name="shield" />} title={texts.deletedTitle} text={texts.deletedText(reviews)}>
-      <Notice>{texts.deletedKept}</Notice>
+    <Message icon={<Icon name="shield" />} title={own.deletedTitle} text={own.deletedText(reviews)}>
+      <Notice>{own.deletedKept}</Notice>
     </Message>
   );
 }
@@ -34,6 +37,7 @@ function DeletedScreen({ reviews, onDone }: { reviews: number; onDone: () => voi
 export function MyDataScreen() {
   const { api, request, refresh } = useSession();
   const texts = useTexts();
+  const own = myDataCatalogues[texts.language];
   const [data, setData] = useState<MyDataResponse | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -67,7 +71,7 @@ export function MyDataScreen() {
       await request(give ? marketing.$post() : marketing.$delete());
       // The states come with the whole export: read it again rather than work them out here.
       setData(await request(api["my-data"].$get()));
-      setNotice(give ? texts.marketingGiven : texts.marketingWithdrawn);
+      setNotice(give ? own.marketingGiven : own.marketingWithdrawn);
       haptic.success();
     } catch (error) {
       haptic.error();
@@ -83,7 +87,7 @@ export function MyDataScreen() {
     setNotice(null);
     try {
       const link = await request(api["my-data"].export.$post());
-      if ((await saveFile(link.url, link.fileName)) === "saved") setNotice(texts.exportStarted);
+      if ((await saveFile(link.url, link.fileName)) === "saved") setNotice(own.exportStarted);
     } catch (error) {
       haptic.error();
       failWith(error);
@@ -129,13 +133,13 @@ export function MyDataScreen() {
           />
           <Field label={texts.email} value={value(account.email)} />
           <Field label={texts.phone} value={formatPhone(account.phone)} />
-          <Field label={texts.memberSince} value={formatDate(texts, account.createdAt)} />
+          <Field label={own.memberSince} value={formatDate(texts, account.createdAt)} />
         </Section>
       )}
 
       <Section header={texts.telegram}>
-        <Field label={texts.telegramId} value={String(telegram.id)} />
-        <Field label={texts.username} value={value(telegram.username && `@${telegram.username}`)} />
+        <Field label={own.telegramId} value={String(telegram.id)} />
+        <Field label={own.username} value={value(telegram.username && `@${telegram.username}`)} />
         {!account && (
           <Field label={texts.phone} value={value(telegram.phone && formatPhone(telegram.phone))} />
         )}
@@ -144,10 +148,10 @@ export function MyDataScreen() {
       {account && (
         <Section header={texts.consents}>
           <Field
-            label={texts.consentPersonalDataShort}
+            label={own.consentPersonalDataShort}
             value={consentState(texts, data.consentStates.personalData)}
           />
-          <Field label={texts.consentMarketingShort} value={consentState(texts, marketing)} />
+          <Field label={own.consentMarketingShort} value={consentState(texts, marketing)} />
           <button
             type="button"
             className="cell cell-action"
@@ -155,17 +159,17 @@ export function MyDataScreen() {
             aria-busy={busy === "marketing"}
             onClick={() => void setMarketing(marketing.state !== "given")}
           >
-            {marketing.state === "given" ? texts.withdrawMarketing : texts.optInMarketing}
+            {marketing.state === "given" ? own.withdrawMarketing : own.optInMarketing}
           </button>
         </Section>
       )}
 
       <Section header={texts.activity}>
-        <Field label={texts.reviewsSent} value={String(data.reviews.length)} />
+        <Field label={own.reviewsSent} value={String(data.reviews.length)} />
         <Field label={texts.cardsIssued} value={String(data.cardsIssued)} />
       </Section>
 
-      <Section footer={texts.exportHint}>
+      <Section footer={own.exportHint}>
         <button
           type="button"
           className="cell cell-action"
@@ -173,7 +177,7 @@ export function MyDataScreen() {
           aria-busy={busy === "export"}
           onClick={() => void exportData()}
         >
-          {texts.exportData}
+          {own.exportData}
         </button>
       </Section>
 
@@ -183,8 +187,8 @@ export function MyDataScreen() {
       {(account || telegram.phone) &&
         (confirming ? (
           <section ref={confirmation} className="confirm" aria-labelledby="delete-title">
-            <h2 id="delete-title">{texts.deleteTitle}</h2>
-            <p>{texts.deleteText}</p>
+            <h2 id="delete-title">{own.deleteTitle}</h2>
+            <p>{own.deleteText}</p>
             <button
               type="button"
               className="button button-destructive"
@@ -192,7 +196,7 @@ export function MyDataScreen() {
               aria-busy={busy === "delete"}
               onClick={() => void deleteAccount()}
             >
-              {busy === "delete" ? <span className="spinner" /> : texts.deleteConfirm}
+              {busy === "delete" ? <span className="spinner" /> : own.deleteConfirm}
             </button>
             <button
               type="button"
@@ -206,7 +210,7 @@ export function MyDataScreen() {
         ) : (
           <Section>
             <button type="button" className="cell cell-destructive" onClick={() => setConfirming(true)}>
-              {texts.deleteAccount}
+              {own.deleteAccount}
             </button>
           </Section>
         ))}
