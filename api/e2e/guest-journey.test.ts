@@ -194,6 +194,10 @@ describe("the guest Mini App in a real browser (e2e)", () => {
         await heading(page, /Delete your account\?/).waitFor();
         await screenshot(page, theme, "6-delete-confirmation");
         await page.getByRole("button", { name: "Delete for good" }).click();
+        // It says what went and what stays; OK (the MainButton) leads back to the start.
+        await heading(page, /Your data is deleted/).waitFor();
+        await page.getByText(/What stays/).waitFor();
+        await page.locator(".browser-main button").click();
         await heading(page, /Share your phone number/).waitFor();
         const after = await api<MeResponse>("/api/me", initData);
         expect(after).toMatchObject({ status: "needs_phone", phone: null, account: null });
@@ -225,7 +229,8 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await page.getByLabel("Номер телефона").fill("+7 999 009-10-10");
       await page.getByRole("button", { name: "Поделиться демо-номером" }).click();
       await heading(page, /Этот номер привязан к другому аккаунту/).waitFor();
-      await page.getByText("Обратитесь к персоналу").waitFor();
+      // No promise nobody keeps: the managers know, and the bot will write once they decide.
+      await page.getByText(/Управляющие уже знают об этом/).waitFor();
       await screenshot(page, "light", "7-phone-conflict-ru");
       expect((await api<MeResponse>("/api/me", intruder)).status).toBe("phone_conflict");
       expect(problems).toEqual([]);
@@ -342,6 +347,9 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await page.getByRole("button", { name: /My data/ }).click();
       await page.getByRole("button", { name: "Delete my account" }).click();
       await page.getByRole("button", { name: "Delete for good" }).click();
+      await heading(page, /Your data is deleted/).waitFor();
+      await expect.poll(mainButton).toMatchObject({ is_visible: true, text: "OK" });
+      await press("main_button_pressed");
       await heading(page, /Share your phone number/).waitFor();
       expect(await mainButton()).toMatchObject({ is_visible: true, text: "Share phone number" });
       expect(await api<MeResponse>("/api/me", initData, { origin: botServer.url })).toMatchObject({
