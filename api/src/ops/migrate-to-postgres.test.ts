@@ -104,6 +104,32 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
     ]);
     await db.insert(telegramSendSlots).values({ chatId: -100_500, at: new Date() });
     await db.insert(processedUpdates).values({ updateId: 123_456_789 });
+    // The tables of the points scheduler, broadcasts, the managers' list, imports and guest records.
+    const account = guests[2]?.accountId ?? "";
+    const holder = guests[2]?.telegramUserId ?? 0;
+    const claimant = guests[3]?.telegramUserId ?? 0;
+    await db.execute(sql`insert into loyalty_daily_steps (day, finished_at, birthdays, lapsed)
+      values ('2031-01-01', now(), 0, 0)`);
+    await db.execute(sql`insert into birthday_greetings (account_id, year) values (${account}, 2031)`);
+    await db.execute(sql`with broadcast as (
+        insert into broadcasts (text, segment, created_by, recipients, status)
+        values ('Скидка 10%', '{"kind":"all"}', 1, 1, 'sending') returning id)
+      insert into broadcast_recipients (broadcast_id, account_id, chat_id)
+      select id, ${account}, ${holder} from broadcast`);
+    await db.execute(
+      sql`insert into telegram_rate_buckets (key, tokens, at) values ('broadcasts', 2.5, now())`,
+    );
+    await db.execute(sql`insert into manager_chat_members (chat_id, user_id, status, is_member, as_of)
+      values (-100500, 1, 'administrator', true, now())`);
+    await db.execute(sql`insert into guest_import_runs (file_sha256, accounts_total, errors, status)
+      values ('0'::text, 1, '[]', 'done')`);
+    await db.execute(sql`with conflict as (
+        insert into phone_conflicts (phone, account_id, holder_telegram_user_id, claimant_telegram_user_id,
+                                     status, decided_at, decided_by, reason)
+        values ('+79990000001', ${account}, ${holder}, ${claimant}, 'dismissed', now(), 1, 'checked')
+        returning id)
+      insert into manager_actions (manager_telegram_id, action, account_id, reason, details)
+      select 1, 'phone_conflict_dismissed', ${account}, 'checked', jsonb_build_object('conflict', id) from conflict`);
     // Sequences moved on past the rows (a row inserted and deleted): the target must not reuse them.
     await db.execute(sql`select nextval('outbox_jobs_id_seq')`);
     await client.close();
