@@ -188,7 +188,24 @@ describe("manager tools in a real browser (e2e)", () => {
     };
     expect(settings.cardTtlSeconds).toBe(120);
 
-    await page.locator(".browser-back").click();
+    // The restaurant's own name, set here, is the brand on the guest's card at home.
+    await page.getByRole("textbox", { name: /Restaurant name/ }).fill("Trattoria Nevsky");
+    await mainButton().click();
+    await page.getByText("Saved").waitFor();
+    try {
+      await page.goto("about:blank");
+      await page.goto(`${server.url}/${launchFragment(signInitData(manager, testBotToken))}`);
+      await expect.poll(() => page.locator(".loyalty-card-brand").textContent()).toBe("Trattoria Nevsky");
+    } finally {
+      const restored = await api("/api/manager/settings", {
+        as: manager,
+        method: "PUT",
+        json: { restaurantName: "Guestcard" },
+      });
+      expect(restored.status).toBe(200);
+    }
+    await page.getByRole("button", { name: /Manager tools/ }).click();
+    await page.getByRole("heading", { name: "Manager tools" }).waitFor();
     await page.getByRole("button", { name: /Import guests/ }).click();
     const csvFile = join(downloads, "guests.csv");
     writeFileSync(

@@ -78,7 +78,15 @@ function apiRoutes(deps: AppDeps) {
     demo: deps.demo,
   });
   return openApiRoutes()
-    .route("/me", meRoutes(groups.guest, { db, managerAccess, demo: deps.demo }))
+    .route(
+      "/me",
+      meRoutes(groups.guest, {
+        db,
+        managerAccess,
+        demo: deps.demo,
+        restaurantName: deps.config.restaurantName,
+      }),
+    )
     .route("/registration", registrationRoutes(groups.guest, { db }))
     .route("/my-data", myDataRoutes(groups.guest, { db, downloadSecret: deps.initDataToken }))
     .route("/card", cardRoutes(groups.guest, { db, config: deps.config }))

@@ -40,5 +40,7 @@ export const meResponseSchema = z.object({
    * restaurant's base never gave it to us. The Mini App asks for it before anything else.
    */
   consentRequired: z.boolean(),
+  /** The restaurant's name (a manager setting, `RESTAURANT_NAME` until one is saved): the card's brand. */
+  restaurantName: z.string(),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

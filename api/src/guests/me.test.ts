@@ -110,4 +110,27 @@ describe(`GET /api/me of a returning guest writes nothing (${testDatabaseKind})`
       (await expectStatus<MeResponse>(await context.request("/api/me", { as: admin }), 200)).isManager,
     ).toBe(true);
   });
+
+  it("names the restaurant as a manager set it, in the same read; the environment's name until then", async () => {
+    const admin = guest(1, "Admin");
+    const visitor = guest(7_400_001, "Visitor");
+    const named = async () =>
+      (await expectStatus<MeResponse>(await context.request("/api/me", { as: visitor }), 200)).restaurantName;
+    expect(await named()).toBe("Guestcard");
+    const saved = await context.request("/api/manager/settings", {
+      as: admin,
+      method: "PUT",
+      json: { restaurantName: "Пельменная №1" },
+    });
+    await expectStatus(saved, 200);
+    try {
+      expect(await named()).toBe("Пельменная №1");
+    } finally {
+      await context.request("/api/manager/settings", {
+        as: admin,
+        method: "PUT",
+        json: { restaurantName: "Guestcard" },
+      });
+    }
+  });
 });

@@ -12,6 +12,8 @@ export interface OpenedMiniApp {
   isManager: boolean;
   /** A registered guest who never gave us the personal-data consent (an imported guest): ask for it. */
   consentRequired: boolean;
+  /** The name a manager saved in the settings; null until one did (the caller's default applies). */
+  restaurantName: string | null;
 }
 
 interface OpenRow {
@@ -29,6 +31,7 @@ interface OpenRow {
   is_manager: boolean;
   /** The latest personal-data consent of the guest's account is not a yes (my-data.ts). */
   consent_required: boolean | null;
+  restaurant_name: string | null;
 }
 
 /**
@@ -92,7 +95,9 @@ function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
                     else coalesce((select not consent.granted from consents consent
                                     where consent.account_id = account.id and consent.kind = 'personal_data'
                                     order by consent.recorded_at desc, consent.id desc limit 1), true)
-               end as consent_required`
+               end as consent_required,
+               (select nullif(trim(setting.value #>> '{}'), '') from settings setting
+                 where setting.key = 'restaurant_name' and jsonb_typeof(setting.value) = 'string') as restaurant_name`
     .append(extra)
     .append(sql` from (select 1) as one
           left join ${known} on true
@@ -165,7 +170,8 @@ async function recordOpen(
 
 async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefined): Promise<OpenedMiniApp> {
   const isManager = row?.is_manager === true;
-  const asked = { isManager, consentRequired: false };
+  const restaurantName = row?.restaurant_name ?? null;
+  const asked = { isManager, consentRequired: false, restaurantName };
   if (!row?.phone) return { status: "needs_phone", phone: null, account: null, ...asked };
   if (row.account_id) {
     const account: Account = {
@@ -184,6 +190,7 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
       account,
       isManager,
       consentRequired: row.consent_required === true,
+      restaurantName,
     };
   }
   if (row.owner === "none")
@@ -199,5 +206,6 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
     isManager,
     // Linked just now by an imported phone: the restaurant's import is not the guest's consent.
     consentRequired: state.account ? !(await personalDataConsentGiven(db, state.account.id)) : false,
+    restaurantName,
   };
 }

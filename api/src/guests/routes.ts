@@ -8,7 +8,7 @@ import { openMiniApp } from "./open-mini-app";
 /** `GET /api/me` (docs/api.md): who the guest is and how far they got. */
 export function meRoutes(
   group: RouteGroup<GuestEnv>,
-  deps: { db: Database; managerAccess: ManagerAccess; demo: boolean },
+  deps: { db: Database; managerAccess: ManagerAccess; demo: boolean; restaurantName: string },
 ) {
   const me = group.route({
     method: "get",
@@ -30,6 +30,7 @@ export function meRoutes(
       isManager: opened.isManager,
       demo: deps.demo,
       consentRequired: opened.consentRequired,
+      restaurantName: opened.restaurantName ?? deps.restaurantName,
     };
     return c.json(body, 200);
   });

@@ -22,7 +22,7 @@ export function HomeScreen() {
   return (
     <Page>
       <button type="button" className="loyalty-card" onClick={() => navigate("card")}>
-        <span className="loyalty-card-brand">Guestcard</span>
+        <span className="loyalty-card-brand">{me.restaurantName}</span>
         <span className="loyalty-card-name">{fullName}</span>
         <span className="loyalty-card-phone">{me.phone ? formatPhone(me.phone) : ""}</span>
         <span className="loyalty-card-qr">
