@@ -16,13 +16,11 @@
 //
 // Why at most ~30,000 live cards: a 6-digit PIN with a check digit has exactly 100,000 values and
 // no two live cards may share one; past that, issuing would (rightly) answer 503.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cardCodeLength, withDammCheckDigit } from "@guestcard/shared";
 import autocannon from "autocannon";
@@ -31,7 +29,7 @@ import postgres from "postgres";
 import { connectPostgres, type DatabaseConnection, openDatabase } from "../src/db/client";
 import { accounts, cards, telegramUsers } from "../src/db/schema";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
-import { freePort } from "../test/free-port";
+import { inChunks, startBenchServer } from "./bench-kit";
 
 const { values: options } = parseArgs({
   options: {
@@ -58,7 +56,6 @@ const tills = Array.from({ length: Math.max(connections, 1) }, (_, index) => ({
 const issuerCount = 1000;
 const burstGuests = 50;
 const burstTapsPerGuest = 20;
-const apiRoot = fileURLToPath(new URL("..", import.meta.url));
 
 // ---- the databases: a throwaway one on the server, and PGlite in a temp directory ----
 
@@ -107,10 +104,6 @@ interface Holder {
 
 const freshCode = () =>
   withDammCheckDigit(Array.from({ length: cardCodeLength - 1 }, () => randomInt(10)).join(""));
-
-async function inChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
-  for (let start = 0; start < rows.length; start += size) await write(rows.slice(start, start + size));
-}
 
 /**
  * Registered guests (a linked Telegram user and account each, the profile as their initData carries
@@ -194,50 +187,6 @@ async function seedAccounts(connection: DatabaseConnection, count: number): Prom
 }
 
 // ---- the server ----
-
-async function startBenchServer(
-  environment: Record<string, string>,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts"], {
-    cwd: apiRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ...environment,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BOT_TOKEN: botToken,
-      BOT_MODE: "off",
-      POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
-      CARD_TTL_SECONDS: "3600",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the bench server exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/health`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error("the bench server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    stop: async () => {
-      // autocannon stops without waiting for its last requests: let the server answer them first.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 // ---- the measurements ----
 
@@ -430,7 +379,11 @@ for (const make of databases) {
       .from(accounts);
     await seeding.close();
 
-    const server = await startBenchServer(database.environment);
+    const server = await startBenchServer({
+      ...database.environment,
+      BOT_TOKEN: botToken,
+      POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
+    });
     try {
       console.log(
         `${database.label}: ${total.toLocaleString("en")} accounts, ${liveCards} live cards to identify`,

@@ -17,12 +17,10 @@
 // and no two live cards may share one. 100,000 live cards would fill every PIN; issuing would then
 // (rightly) answer 503. 30,000 is a very busy evening for one restaurant and leaves issuing a 30 %
 // chance of drawing a taken PIN on each try, which this bench therefore measures too.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cardCodeLength, withDammCheckDigit } from "@guestcard/shared";
 import autocannon from "autocannon";
@@ -31,7 +29,7 @@ import postgres from "postgres";
 import { connectPostgres, type DatabaseConnection, openDatabase } from "../src/db/client";
 import { accounts, cards, telegramUsers } from "../src/db/schema";
 import { signInitData } from "../src/demo/launch-url";
-import { freePort } from "../test/free-port";
+import { inChunks, startBenchServer } from "./bench-kit";
 
 const { values: options } = parseArgs({
   options: {
@@ -60,7 +58,6 @@ const purchaseTills = tills.slice(0, 16);
 /** Movements in each issuer's history, so GET /api/loyalty reads a full page. */
 const historyLength = 60;
 const smallLiveCards = 1000;
-const apiRoot = fileURLToPath(new URL("..", import.meta.url));
 
 // ---- the database: a throwaway one on the server, or PGlite in a temp directory ----
 
@@ -119,10 +116,6 @@ function freshPin(): string {
 }
 const freshCode = () =>
   withDammCheckDigit(Array.from({ length: cardCodeLength - 1 }, () => randomInt(10)).join(""));
-
-async function inChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
-  for (let start = 0; start < rows.length; start += size) await write(rows.slice(start, start + size));
-}
 
 /** Guests who issue cards in the bench: a linked Telegram user and account each. */
 async function seedIssuers(connection: DatabaseConnection): Promise<string[]> {
@@ -207,50 +200,6 @@ async function seedAccounts(connection: DatabaseConnection, count: number): Prom
 }
 
 // ---- the server ----
-
-async function startBenchServer(
-  environment: Record<string, string>,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts"], {
-    cwd: apiRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ...environment,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BOT_TOKEN: botToken,
-      BOT_MODE: "off",
-      POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
-      CARD_TTL_SECONDS: "3600",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the bench server exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/health`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error("the bench server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    stop: async () => {
-      // autocannon stops without waiting for its last requests: let the server answer them first.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 // ---- the measurements ----
 
@@ -414,7 +363,11 @@ try {
   const holders = await seedHolders(seeding, smallLiveCards, 0);
   await seeding.close();
 
-  let server = await startBenchServer(database.environment);
+  let server = await startBenchServer({
+    ...database.environment,
+    BOT_TOKEN: botToken,
+    POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
+  });
   const smallName = `${(issuerCount + smallLiveCards).toLocaleString("en")} accounts, ${smallLiveCards.toLocaleString("en")} live cards`;
   console.log(`Small: ${smallName}`);
   cases.push({ name: smallName, measurements: await measureAll(server.url, holders, issuers) });
@@ -430,7 +383,11 @@ try {
     `\n(seeded ${bigAccounts.toLocaleString("en")} more accounts and ${(bigLiveCards - smallLiveCards).toLocaleString("en")} more live cards in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
 
-  server = await startBenchServer(database.environment);
+  server = await startBenchServer({
+    ...database.environment,
+    BOT_TOKEN: botToken,
+    POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
+  });
   const bigName = `${(bigAccounts + issuerCount + bigLiveCards).toLocaleString("en")} accounts, ${bigLiveCards.toLocaleString("en")} live cards`;
   console.log(`Large: ${bigName}`);
   cases.push({ name: bigName, measurements: await measureAll(server.url, holders, issuers) });
