@@ -114,13 +114,8 @@ function apiRoutes(deps: AppDeps) {
           timeZone: deps.config.timeZone,
           miniAppUrl: deps.config.publicUrl ? `${deps.config.publicUrl}/` : undefined,
           onBroadcastCreated: () => deps.broadcastSender?.wake(),
-          onTestQueued: (jobId) => void deps.bot?.replyDelivery.runJobNow(jobId),
         },
-        deliverNow: deps.bot
-          ? async (jobIds) => {
-              for (const id of jobIds) await deps.bot?.replyDelivery.runJobNow(id);
-            }
-          : undefined,
+        deliverNow: (jobIds) => deps.bot?.replyDelivery.runJobsNow(jobIds) ?? Promise.resolve(),
       }),
     )
     .route("/demo", demoApi(groups.demo, { db }));

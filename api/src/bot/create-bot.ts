@@ -135,9 +135,7 @@ export function createBot(deps: BotDeps) {
       features: features.middleware(),
       logger: deps.logger,
       metrics: deps.metrics,
-      deliverNow: async (jobIds) => {
-        for (const id of jobIds) await replyDelivery.runJobNow(id);
-      },
+      deliverNow: (jobIds) => replyDelivery.runJobsNow(jobIds),
       // bot.isRunning() is true only while long polling (bot.start()), never behind the webhook.
       retryWhileUnavailable: () => bot.isRunning(),
     }),

@@ -31,8 +31,8 @@ export interface BroadcastRouteDeps {
   miniAppUrl: string | undefined;
   /** A broadcast was created: start sending now rather than at the next poll. */
   onBroadcastCreated?: () => void;
-  /** The test send's outbox job was written: deliver it now (the bot's message worker). */
-  onTestQueued?: (jobId: number) => void;
+  /** Delivers the test send's outbox job now (the bot's message worker); managers/routes.ts. */
+  deliverNow?: (jobIds: readonly number[]) => Promise<void>;
 }
 
 /** Any text: an id that names no broadcast (or is not a uuid) is a 404, not a 422. */
@@ -115,7 +115,7 @@ export function broadcastRoutes(group: RouteGroup<GuestEnv>, deps: BroadcastRout
         { telegramId: user.id, languageCode: user.languageCode },
         deps.miniAppUrl,
       );
-      deps.onTestQueued?.(jobId);
+      void deps.deliverNow?.([jobId]);
       return c.json({ queued: true as const }, 202);
     })
     .openapi(read, async (c) => {

@@ -1,3 +1,4 @@
+import { broadcastStatuses, pointMovementKinds } from "@guestcard/shared";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -301,16 +302,6 @@ export const settings = pgTable("settings", {
 // Points (docs/decisions/015-points-ledger.md). Money is bigint minor units, points are bigint whole
 // points, both read as JS numbers: every value stays far below 2^53 (purchaseTotalMax in shared/).
 
-export const pointMovementKinds = [
-  "earn",
-  "redeem",
-  "refund",
-  "welcome",
-  "birthday",
-  "adjust",
-  "expire",
-] as const;
-
 /**
  * A guest's balance, kept equal to the sum of their movements: every movement is written with the
  * update of this row, in one transaction, under this row's lock. Purchases lock it first, so two
@@ -466,8 +457,6 @@ export const loyaltyDailySteps = pgTable("loyalty_daily_steps", {
 // ---------------------------------------------------------------------------------------------
 // Broadcasts (docs/decisions/024-broadcasts.md): a manager's message to the guests who agreed to
 // offers and news, its recipient list frozen at creation, sent under Telegram's limits.
-
-export const broadcastStatuses = ["queued", "sending", "done"] as const;
 
 /**
  * A broadcast. The counters are kept with each recipient's outcome, in the same statement, so the

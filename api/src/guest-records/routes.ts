@@ -132,9 +132,7 @@ export function phoneConflictRoutes(group: RouteGroup<GuestEnv>, deps: GuestReco
       reason: input.reason,
       restaurantName,
     });
-    await deps.deliverNow?.(jobIds).catch((error: unknown) => {
-      deps.logger.warn({ err: error, jobIds }, "phone conflict: messages left to the outbox worker");
-    });
+    await deps.deliverNow?.(jobIds);
     return { conflict };
   };
   return openApiRoutes<GuestEnv>()

@@ -17,9 +17,12 @@ export interface ManagerRouteDeps {
   managerAccess: ManagerAccess;
   botIdentity: BotIdentity;
   settingsDefaults: SettingsDefaults;
-  broadcasts: Omit<BroadcastRouteDeps, "db">;
-  /** Sends outbox jobs of the bot's messages at once (a phone conflict's decision); absent without a bot. */
-  deliverNow?: (jobIds: number[]) => Promise<void>;
+  broadcasts: Omit<BroadcastRouteDeps, "db" | "deliverNow">;
+  /**
+   * Sends outbox jobs of the bot's messages at once (a test broadcast, a phone conflict's decision);
+   * never fails: what it cannot send waits for the outbox worker.
+   */
+  deliverNow?: (jobIds: readonly number[]) => Promise<void>;
 }
 
 /**
@@ -35,7 +38,10 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
     .route("/accounts", guestImportRoutes(group, deps))
     .route("/loyalty", managerLoyaltyRoutes(group, deps))
     .route("/guests", managerGuestPointsRoutes(group, deps))
-    .route("/broadcasts", broadcastRoutes(group, { db: deps.db, ...deps.broadcasts }))
+    .route(
+      "/broadcasts",
+      broadcastRoutes(group, { db: deps.db, deliverNow: deps.deliverNow, ...deps.broadcasts }),
+    )
     .route("/guests", guestRecordRoutes(group, deps))
     .route("/phone-conflicts", phoneConflictRoutes(group, deps));
 }

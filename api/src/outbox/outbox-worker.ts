@@ -314,16 +314,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     },
     runOnce,
     /**
-     * Delivers this job now, in the caller's time, if it is due and no worker holds it: a bot's
-     * reply right after its update committed, so the guest does not wait for a poll. Whatever goes
-     * wrong is the job's to retry (the worker takes it up again), never the caller's error.
+     * Delivers these jobs now, one after the other in the caller's time, each if it is due and no
+     * worker holds it: a bot's replies right after their update committed, a manager's test broadcast
+     * or decision, so nobody waits for a poll. Whatever goes wrong is the job's to retry (the worker
+     * takes it up again), never the caller's error.
      */
-    async runJobNow(id: number): Promise<void> {
-      try {
-        const job = await claimNext(id);
-        if (job) await run(job);
-      } catch (error) {
-        logger.warn({ jobId: id, error: classifyFailure(error).description }, "outbox: left for the worker");
+    async runJobsNow(ids: readonly number[]): Promise<void> {
+      for (const id of ids) {
+        try {
+          const job = await claimNext(id);
+          if (job) await run(job);
+        } catch (error) {
+          logger.warn(
+            { jobId: id, error: classifyFailure(error).description },
+            "outbox: left for the worker",
+          );
+        }
       }
     },
   };
