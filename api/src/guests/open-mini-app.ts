@@ -96,6 +96,7 @@ function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
                                     where consent.account_id = account.id and consent.kind = 'personal_data'
                                     order by consent.recorded_at desc, consent.id desc limit 1), true)
                end as consent_required,
+               -- settings.ts's rule for a stored name (a non-empty string), read here so the open stays one statement.
                (select nullif(trim(setting.value #>> '{}'), '') from settings setting
                  where setting.key = 'restaurant_name' and jsonb_typeof(setting.value) = 'string') as restaurant_name`
     .append(extra)
