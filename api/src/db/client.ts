@@ -82,6 +82,7 @@ export function connectPostgres(
     onnotice: () => {},
     connect_timeout: timeouts.connectTimeoutMs / 1000,
     connection: { statement_timeout: timeouts.statementTimeoutMs },
+    backoff: reconnectDelaySeconds,
     // A documented option of postgres.js that its type declarations leave out.
     ...({ socket: silenceWatchedSocket(timeouts.statementTimeoutMs + silenceMarginMs) } as object),
   });
@@ -93,6 +94,18 @@ export function connectPostgres(
     ping: (withinMs) => pingWith(db, withinMs),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * How long a closed connection waits before it connects again, by the number of failed attempts in a
+ * row (postgres.js counts them for the whole pool). postgres.js's own default grows to 10–20 s after
+ * seven failures; during an outage the background workers fail that often within seconds, so a
+ * request arriving then waited that long before it even tried, long past the promise of a 503 within
+ * seconds. Capped at half a second: enough to keep a restarting server from a storm of connects
+ * (every attempt is for a waiting query anyway), never more than a guest notices.
+ */
+export function reconnectDelaySeconds(failedAttempts: number): number {
+  return Math.min(0.025 * 2 ** failedAttempts, 0.5);
 }
 
 /** How much longer than `statement_timeout` a connection may stay silent before we give up on it. */

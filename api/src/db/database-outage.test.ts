@@ -103,4 +103,20 @@ describe.runIf(reachable)("a PostgreSQL outage: 503 within seconds, /health with
     await proxy.restore();
     await expectRecovered();
   });
+
+  it("down for a while: the tenth request in a row still answers 503 at once, not after a reconnect wait", async () => {
+    expect((await me()).status).toBe(200);
+    await proxy.down();
+
+    // Each failed connection attempt counts: postgres.js's own backoff would make the sixth request
+    // wait seconds and the tenth up to 20 s for its turn to reconnect (issue 16's "write hang").
+    const answers = [];
+    for (let request = 1; request <= 10; request += 1) answers.push(await timed(me));
+    for (const answer of answers) expectUnavailable(answer);
+    expect(answers.map((answer) => answer.ms).filter((ms) => ms >= 3000)).toEqual([]);
+    console.info(`database down: ten requests answered 503 in ${answers.map((a) => a.ms).join(", ")} ms`);
+
+    await proxy.restore();
+    await expectRecovered();
+  });
 });
