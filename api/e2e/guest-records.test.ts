@@ -195,7 +195,10 @@ describe("guest records, phone conflicts and my data in a real browser (e2e)", (
     await page.getByRole("heading", { name: "My data" }).waitFor();
     const offers = page.locator(".field", { hasText: "Offers and news" });
     await expect.poll(() => offers.textContent()).toContain("Not given");
+    // The restaurant's bookkeeping is not shown to guests: no consent text version, no count of cards.
     await expect.poll(() => page.getByText(/Text version/).count()).toBe(0);
+    expect(await page.getByText(/Cards issued/).count()).toBe(0);
+    await page.locator(".field", { hasText: "Reviews sent" }).waitFor();
 
     await page.getByRole("button", { name: "Receive offers and news" }).click();
     await expect.poll(() => offers.textContent()).toMatch(/Given on /);

@@ -120,7 +120,6 @@ export const en = {
   telegram: "Telegram",
   consents: "Consents",
   activity: "Activity",
-  cardsIssued: "Cards issued",
   conflictTitle: "This number belongs to another account",
   conflictText: (phone: string) =>
     `The number ${phone} is already linked to a loyalty card used from another Telegram account. To keep cards safe we never move a number by ourselves.`,

@@ -117,7 +117,6 @@ export const ru: Catalogue = {
   telegram: "Telegram",
   consents: "Согласия",
   activity: "Активность",
-  cardsIssued: "Выдано карт",
   conflictTitle: "Этот номер привязан к другому аккаунту",
   conflictText: (phone: string) =>
     `Номер ${phone} уже привязан к карте гостя, которой пользуются из другого аккаунта Telegram. Чтобы карты были в безопасности, мы никогда не переносим номер сами.`,

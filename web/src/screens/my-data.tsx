@@ -165,8 +165,8 @@ export function MyDataScreen() {
       )}
 
       <Section header={texts.activity}>
+        {/* Not how many cards were issued: a counter of the card's renewals means nothing to a guest. */}
         <Field label={own.reviewsSent} value={String(data.reviews.length)} />
-        <Field label={texts.cardsIssued} value={String(data.cardsIssued)} />
       </Section>
 
       <Section footer={own.exportHint}>
