@@ -69,7 +69,7 @@ export const managerDownloadBodyRules: BodyRules = {
  * byte is read), then 400/415 for a media type the route does not take. Size comes first, so a huge
  * body of the wrong type is still a 413.
  */
-export async function readBody(request: Request, rules: BodyRules): Promise<Uint8Array> {
+export async function readBody(request: Request, rules: BodyRules): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > rules.maxBytes) throw rules.tooLarge();
   const bytes = new Uint8Array(await request.arrayBuffer());
