@@ -82,7 +82,11 @@ export interface KeptFile {
 export async function keptFile(db: Database, token: string, now: Date): Promise<KeptFile | null> {
   if (!tokenPattern.test(token)) return null;
   const [row] = await db
-    .select({ fileName: downloadFiles.fileName, mediaType: downloadFiles.mediaType, bytes: downloadFiles.bytes })
+    .select({
+      fileName: downloadFiles.fileName,
+      mediaType: downloadFiles.mediaType,
+      bytes: downloadFiles.bytes,
+    })
     .from(downloadFiles)
     .where(and(eq(downloadFiles.tokenSha256, tokenSha256(token)), gt(downloadFiles.expiresAt, now)));
   return row ? { ...row, mediaType: row.mediaType as ManagerDownloadMediaType } : null;

@@ -42,7 +42,7 @@ describe("manager downloads (security)", () => {
   });
 
   it("never saves a file under an extension other than its type's, nor lets its name into the header raw", async () => {
-    const link = await handOver(hostileSvg, "image/svg+xml", 'poster.html"; filename*=UTF-8\'\'x.html');
+    const link = await handOver(hostileSvg, "image/svg+xml", "poster.html\"; filename*=UTF-8''x.html");
     expect(link.fileName).toMatch(/^[A-Za-z0-9._-]+\.svg$/);
     const file = await context.app.request(link.url);
     expect(file.headers.get("content-disposition")).toBe(`attachment; filename="${link.fileName}"`);
@@ -57,7 +57,9 @@ describe("manager downloads (security)", () => {
     expect(rows[0]?.tokenSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(token);
     // The stored hash as a token finds nothing either.
-    expect((await context.app.request(`/downloads/files/${rows[0]?.tokenSha256.slice(0, 43)}`)).status).toBe(404);
+    expect((await context.app.request(`/downloads/files/${rows[0]?.tokenSha256.slice(0, 43)}`)).status).toBe(
+      404,
+    );
   });
 
   it("answers an unknown link with the same plain 404 as an expired one, under the same headers", async () => {

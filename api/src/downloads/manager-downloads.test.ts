@@ -13,7 +13,17 @@ const manager = guest(9_800, "Manager");
 const notManager = guest(9_801, "Guest");
 
 /** A PNG's signature, then bytes of every value: what comes back must be the same, byte for byte. */
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 256 }, (_, i) => i)]);
+const png = new Uint8Array([
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  ...Array.from({ length: 256 }, (_, i) => i),
+]);
 const csv = "\uFEFFstep,started\r\nНевский,3\r\n";
 
 describe("a manager's downloads through a short-lived link", () => {
