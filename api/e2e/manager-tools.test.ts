@@ -231,7 +231,7 @@ describe("manager tools in a real browser (e2e)", () => {
     await screenshot("import");
   });
 
-  it("in Telegram's mobile app, a manager downloads a source's poster PNG and the funnel CSV through downloadFile", async () => {
+  it("in Telegram's mobile app, a manager downloads a source's poster PNG, the funnel CSV and the import template through downloadFile", async () => {
     const created = await api("/api/manager/sources", {
       as: manager,
       json: { name: "Summer terrace", code: "terrace" },
@@ -299,6 +299,14 @@ describe("manager tools in a real browser (e2e)", () => {
       const csv = new TextDecoder().decode(funnel.bytes);
       expect(csv.split("\r\n")[0]).toMatch(/^source_code,source_name,started,/);
       expect(csv).toContain("terrace,Summer terrace,");
+
+      // And the import's template, which the server makes: the same way too.
+      await telegramEvent(telegramPage, "back_button_pressed");
+      await telegramPage.getByRole("button", { name: /Import guests/ }).click();
+      await telegramPage.getByRole("button", { name: "Download the template" }).click();
+      const template = await nextDownload(2);
+      expect(template.fileName).toBe("guestcard-guests-en.csv");
+      expect(new TextDecoder().decode(template.bytes)).toMatch(/^phone,last_name,first_name,/);
 
       expect(browserDownloads).toBe(0);
       expect(await telegramPage.getByRole("alert").count(), "no failure on screen").toBe(0);
