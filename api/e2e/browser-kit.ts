@@ -90,3 +90,62 @@ export async function animationsFinished(page: Page): Promise<void> {
       .map((animation) => animation.finished.catch(() => undefined)),
   ).then(() => undefined)`);
 }
+
+/** The page's `window` as the Telegram stand-in sees it (the e2e files are typed for Node, without the DOM). */
+export interface TelegramStandInWindow {
+  /** Every method the Mini App called on Telegram, with its parameters, in order. */
+  hostEvents: [string, Record<string, unknown> | undefined][];
+  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
+  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+  innerHeight: number;
+  innerWidth: number;
+}
+
+/**
+ * A stand-in for Telegram's mobile app, for `page.addInitScript` before the Mini App loads: it takes
+ * the Mini App's method calls through `TelegramWebviewProxy` (as the mobile and desktop apps do),
+ * records them in `hostEvents`, and answers those the SDK waits for as Telegram does: the theme, the
+ * viewport, the safe areas, and a file download the person agreed to (`file_download_requested`
+ * with `status: "downloading"`; the test fetches the URL, as Telegram would). Runs in the browser:
+ * it must not use anything from this file's scope.
+ */
+export function telegramClientStandIn(): void {
+  const telegram = globalThis as unknown as TelegramStandInWindow;
+  telegram.hostEvents = [];
+  const answer = (name: string, data?: unknown) =>
+    setTimeout(() => telegram.Telegram.WebView.receiveEvent(name, data), 10);
+  const noInsets = { top: 0, bottom: 0, left: 0, right: 0 };
+  telegram.TelegramWebviewProxy = {
+    postEvent(name, json) {
+      telegram.hostEvents.push([name, json ? (JSON.parse(json) as Record<string, unknown>) : undefined]);
+      if (name === "web_app_request_theme")
+        answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
+      if (name === "web_app_request_viewport") {
+        answer("viewport_changed", {
+          height: telegram.innerHeight,
+          width: telegram.innerWidth,
+          is_expanded: true,
+          is_state_stable: true,
+        });
+      }
+      if (name === "web_app_request_safe_area") answer("safe_area_changed", noInsets);
+      if (name === "web_app_request_content_safe_area") answer("content_safe_area_changed", noInsets);
+      if (name === "web_app_request_file_download")
+        answer("file_download_requested", { status: "downloading" });
+    },
+  };
+}
+
+/** What the Mini App has asked of the Telegram stand-in so far. */
+export function telegramHostEvents(page: Page): Promise<TelegramStandInWindow["hostEvents"]> {
+  return page.evaluate(() => (globalThis as unknown as TelegramStandInWindow).hostEvents);
+}
+
+/** Telegram's own event to the Mini App: a press of its BackButton or MainButton, say. */
+export function telegramEvent(page: Page, name: string, data?: unknown): Promise<void> {
+  return page.evaluate(
+    ([event, payload]) =>
+      (globalThis as unknown as TelegramStandInWindow).Telegram.WebView.receiveEvent(event, payload),
+    [name, data] as const,
+  );
+}

@@ -3,13 +3,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatsResponse } from "@guestcard/shared";
 import type { Browser, Page } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
 import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
-import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  animationsFinished,
+  decodeQr,
+  launchChromium,
+  openPhonePage,
+  requireWebBuild,
+  screenshotFolder,
+  telegramClientStandIn,
+  telegramEvent,
+  telegramHostEvents,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -220,6 +230,91 @@ describe("manager tools in a real browser (e2e)", () => {
     await page.getByText("Line 3").waitFor();
     await screenshot("import");
   });
+
+  it("in Telegram's mobile app, a manager downloads a source's poster PNG, the funnel CSV and the import template through downloadFile", async () => {
+    const created = await api("/api/manager/sources", {
+      as: manager,
+      json: { name: "Summer terrace", code: "terrace" },
+    });
+    expect(created.status, await created.text()).toBe(201);
+    const {
+      context,
+      page: telegramPage,
+      problems,
+    } = await openPhonePage(browser, "light", { timeoutMs: 20_000 });
+    try {
+      await telegramPage.addInitScript(telegramClientStandIn);
+      // Telegram's mobile apps ignore `<a download>`: a file saved that way never reaches the manager.
+      let browserDownloads = 0;
+      telegramPage.on("download", () => {
+        browserDownloads += 1;
+      });
+      await telegramPage.goto(`${server.url}/${launchFragment(signInitData(manager, testBotToken))}`);
+      await telegramPage.getByRole("button", { name: /Manager tools/ }).click();
+      await telegramPage.getByRole("button", { name: /Acquisition sources/ }).click();
+      await telegramPage.getByRole("button", { name: /Summer terrace/ }).click();
+      await telegramPage.getByRole("heading", { name: "Summer terrace" }).waitFor();
+      await telegramPage.getByTestId("qr-code").waitFor();
+      await animationsFinished(telegramPage);
+      // The README's picture of the poster screen (docs/screenshots/source-poster.png is a copy).
+      await telegramPage.screenshot({
+        path: join(screenshotDir, "manager-source-poster.png"),
+        fullPage: true,
+      });
+
+      /** The next file the Mini App asks Telegram to download, fetched as Telegram does: no initData. */
+      const nextDownload = async (before: number) => {
+        const request = await vi.waitFor(async () => {
+          const calls = (await telegramHostEvents(telegramPage)).filter(
+            ([name]) => name === "web_app_request_file_download",
+          );
+          if (calls.length <= before) throw new Error("no web_app_request_file_download yet");
+          return calls[before]?.[1] as { url: string; file_name: string };
+        }, 15_000);
+        expect(request.url.startsWith(`${server.url}/downloads/files/`), request.url).toBe(true);
+        const file = await fetch(request.url);
+        expect(file.status).toBe(200);
+        expect(file.headers.get("content-disposition")).toBe(`attachment; filename="${request.file_name}"`);
+        return { fileName: request.file_name, bytes: new Uint8Array(await file.arrayBuffer()) };
+      };
+
+      await telegramPage.getByRole("button", { name: "Download PNG" }).click();
+      const poster = await nextDownload(0);
+      expect(poster.fileName).toBe("guestcard-qr-terrace.png");
+      expect([...poster.bytes.slice(0, 8)], "PNG signature").toEqual([
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
+      ]);
+      const posterFile = join(downloads, "telegram-poster.png");
+      writeFileSync(posterFile, poster.bytes);
+      expect(decodeQr(posterFile)).toBe(`https://t.me/${botUsername}?start=terrace`);
+
+      // Back with Telegram's BackButton, twice, to the tools; then the funnel's CSV the same way.
+      await telegramEvent(telegramPage, "back_button_pressed");
+      await telegramPage.getByRole("button", { name: /Summer terrace/ }).waitFor();
+      await telegramEvent(telegramPage, "back_button_pressed");
+      await telegramPage.getByRole("button", { name: /Funnel/ }).click();
+      await telegramPage.getByRole("button", { name: "Download CSV" }).click();
+      const funnel = await nextDownload(1);
+      expect(funnel.fileName).toBe("guestcard-funnel-30d.csv");
+      const csv = new TextDecoder().decode(funnel.bytes);
+      expect(csv.split("\r\n")[0]).toMatch(/^source_code,source_name,started,/);
+      expect(csv).toContain("terrace,Summer terrace,");
+
+      // And the import's template, which the server makes: the same way too.
+      await telegramEvent(telegramPage, "back_button_pressed");
+      await telegramPage.getByRole("button", { name: /Import guests/ }).click();
+      await telegramPage.getByRole("button", { name: "Download the template" }).click();
+      const template = await nextDownload(2);
+      expect(template.fileName).toBe("guestcard-guests-en.csv");
+      expect(new TextDecoder().decode(template.bytes)).toMatch(/^phone,last_name,first_name,/);
+
+      expect(browserDownloads).toBe(0);
+      expect(await telegramPage.getByRole("alert").count(), "no failure on screen").toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 
   /** Clicks a QR download button and returns the saved file's path. */
   async function downloadQr(kind: "svg" | "png", name: string): Promise<string> {

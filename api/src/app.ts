@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import type { DatabaseConnection } from "./db/client";
 import { isDatabaseUnavailable } from "./db/database-failure";
 import { demoApi, demoPages } from "./demo/routes";
+import { fileDownloadRoutes } from "./downloads/routes";
 import { ApiError, renderError } from "./errors";
 import { meRoutes } from "./guests/routes";
 import { apiReferenceRoutes } from "./http/api-reference";
@@ -55,7 +56,11 @@ export interface AppDeps {
   webRoot?: string;
   /** Prometheus metrics, shared with the bot (it counts updates); made here when not given. */
   metrics?: Metrics;
+  /** The clock download links expire by: the system's, unless a test moves it. */
+  now?: () => Date;
 }
+
+const systemClock = () => new Date();
 
 /**
  * The JSON API, mounted at /api: every route in one of four groups, each mounted under paths of its
@@ -116,6 +121,7 @@ function apiRoutes(deps: AppDeps) {
           onBroadcastCreated: () => deps.broadcastSender?.wake(),
         },
         deliverNow: (jobIds) => deps.bot?.replyDelivery.runJobsNow(jobIds) ?? Promise.resolve(),
+        now: deps.now ?? systemClock,
       }),
     )
     .route("/demo", demoApi(groups.demo, { db }));
@@ -171,8 +177,11 @@ export function createApp(deps: AppDeps) {
   app.all("/api/*", () => {
     throw new ApiError("not_found", "There is no such API endpoint.");
   });
-  // The export of one's data, fetched by Telegram's downloadFile from a signed, short-lived link.
+  // Files for Telegram's downloadFile, which fetches a short-lived link without initData: the export
+  // of one's data (a signed link, made when fetched) and the files a manager's screen made (kept a
+  // few minutes).
   app.route("/downloads", myDataDownloadRoutes({ db: deps.database.db, secret: deps.initDataToken }));
+  app.route("/downloads", fileDownloadRoutes({ db: deps.database.db, now: deps.now ?? systemClock }));
 
   if (deps.bot && deps.config.bot.kind === "webhook") {
     app.route(

@@ -62,6 +62,8 @@ export async function createTestContext(
     managerAccess?: ManagerAccess;
     /** Gives the app main.ts's outbox worker (TELEGRAM_API_ROOT: a fake Bot API); the test starts it. */
     reviewDelivery?: boolean;
+    /** The clock download links expire by, for a test to move instead of waiting. */
+    now?: () => Date;
   } = {},
 ): Promise<TestContext> {
   const config = parseConfig({
@@ -90,6 +92,7 @@ export async function createTestContext(
     bot,
     metrics,
     reviewDelivery,
+    now: options.now,
   });
   const initData: TestContext["initData"] = (user, signOptions) =>
     signInitData(user, testBotToken, signOptions);

@@ -1,6 +1,7 @@
 export * from "./broadcasts";
 export * from "./card";
 export * from "./demo";
+export * from "./downloads";
 export * from "./errors";
 export * from "./field-error-messages";
 export * from "./field-errors";

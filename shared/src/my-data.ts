@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { downloadLinkSchema } from "./downloads";
 import { accountSchema, telegramUserSchema } from "./me";
 
 export const consentKinds = ["personal_data", "marketing"] as const;
@@ -80,11 +81,6 @@ export const myDataDeletedResponseSchema = z.object({
 });
 export type MyDataDeletedResponse = z.infer<typeof myDataDeletedResponseSchema>;
 
-/** `POST /api/my-data/export` → 201: a short-lived link the file can be fetched from without initData. */
-export const myDataExportResponseSchema = z.object({
-  /** A path on this server (`/downloads/my-data/<token>`); valid until `expiresAt`. */
-  url: z.string(),
-  fileName: z.string(),
-  expiresAt: z.string(),
-});
+/** `POST /api/my-data/export` → 201: a short-lived link (`/downloads/my-data/<token>`) to the guest's data. */
+export const myDataExportResponseSchema = downloadLinkSchema;
 export type MyDataExportResponse = z.infer<typeof myDataExportResponseSchema>;

@@ -665,3 +665,26 @@ export const managerActions = pgTable(
   },
   (table) => [index("manager_actions_account_idx").on(table.accountId, table.at)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Manager downloads (docs/decisions/025-manager-downloads.md).
+
+/**
+ * A file a manager's screen made (a poster, a CSV), kept for a few minutes so that Telegram's
+ * `downloadFile`, which fetches a URL without initData, can fetch it from any server process. Only
+ * the SHA-256 of the link's random token is stored: the table alone opens no link. Expired rows are
+ * deleted whenever a new file is stored.
+ */
+export const downloadFiles = pgTable(
+  "download_files",
+  {
+    tokenSha256: text("token_sha256").primaryKey(),
+    fileName: text("file_name").notNull(),
+    mediaType: text("media_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    createdBy: telegramId("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("download_files_expires_at_idx").on(table.expiresAt)],
+);

@@ -1,4 +1,4 @@
-import { guestImportMaxBytes } from "@guestcard/shared";
+import { guestImportMaxBytes, managerDownloadMaxBytes, managerDownloadMediaTypes } from "@guestcard/shared";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../errors";
@@ -50,11 +50,26 @@ export const csvBodyRules: BodyRules = {
 };
 
 /**
+ * A file a manager's screen made, to be handed to Telegram's `downloadFile` (downloads/routes.ts):
+ * the poster as SVG or PNG, or a CSV, up to 5 MB, by its exact media type.
+ */
+export const managerDownloadBodyRules: BodyRules = {
+  maxBytes: managerDownloadMaxBytes,
+  mediaTypes: new Set(managerDownloadMediaTypes),
+  wrongMediaType: () =>
+    new ApiError(
+      "unsupported_media_type",
+      "Send an SVG (`image/svg+xml`), a PNG (`image/png`) or a CSV (`text/csv`) file.",
+    ),
+  tooLarge: () => new ApiError("payload_too_large", "The file is larger than 5 MB."),
+};
+
+/**
  * The raw body within the rules: 413 past the size limit (the declared length is checked before a
  * byte is read), then 400/415 for a media type the route does not take. Size comes first, so a huge
  * body of the wrong type is still a 413.
  */
-export async function readBody(request: Request, rules: BodyRules): Promise<Uint8Array> {
+export async function readBody(request: Request, rules: BodyRules): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > rules.maxBytes) throw rules.tooLarge();
   const bytes = new Uint8Array(await request.arrayBuffer());
@@ -85,6 +100,19 @@ export const jsonBodyReader: MiddlewareHandler = async (c, next) => {
   c.req.raw = new Request(c.req.raw, { body: text });
   await next();
 };
+
+/**
+ * Route middleware for a route whose body is a file and which also validates a query: reads the body
+ * within `rules` before the validators run (413 and 415 before 422, as docs/api.md orders them), and
+ * hands the bytes on as the request's body, as `jsonBodyReader` does.
+ */
+export function fileBodyReader(rules: BodyRules): MiddlewareHandler {
+  return async (c, next) => {
+    const bytes = await readBody(c.req.raw, rules);
+    c.req.raw = new Request(c.req.raw, { body: bytes });
+    await next();
+  };
+}
 
 /** The largest body anything accepts (the CSV import, with room for its multipart or encoding overhead). */
 const hardBodyLimitBytes = 21 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import { type BroadcastRouteDeps, broadcastRoutes } from "../broadcasts/routes";
 import type { Database } from "../db/client";
+import { managerDownloadRoutes } from "../downloads/routes";
 import { guestImportRoutes } from "../guest-import/routes";
 import { guestRecordRoutes, phoneConflictRoutes } from "../guest-records/routes";
 import type { GuestEnv, RouteGroup } from "../http/route-groups";
@@ -23,6 +24,8 @@ export interface ManagerRouteDeps {
    * never fails: what it cannot send waits for the outbox worker.
    */
   deliverNow?: (jobIds: readonly number[]) => Promise<void>;
+  /** The clock download links expire by. */
+  now: () => Date;
 }
 
 /**
@@ -43,5 +46,6 @@ export function managerRoutes(group: RouteGroup<GuestEnv>, deps: ManagerRouteDep
       broadcastRoutes(group, { db: deps.db, deliverNow: deps.deliverNow, ...deps.broadcasts }),
     )
     .route("/guests", guestRecordRoutes(group, deps))
-    .route("/phone-conflicts", phoneConflictRoutes(group, deps));
+    .route("/phone-conflicts", phoneConflictRoutes(group, deps))
+    .route("/downloads", managerDownloadRoutes(group, deps));
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { DownloadLink } from "@guestcard/shared";
 import { Hono } from "hono";
 import type { Database } from "../db/client";
 import { readMyData } from "./my-data";
@@ -20,12 +21,6 @@ function signingKey(secret: string): Buffer {
 
 function signature(key: Buffer, telegramUserId: number, expiresAtMs: number): string {
   return createHmac("sha256", key).update(`${telegramUserId}.${expiresAtMs}`).digest("base64url");
-}
-
-export interface DownloadLink {
-  url: string;
-  fileName: string;
-  expiresAt: string;
 }
 
 /** A link to the guest's data as a JSON file, valid for a few minutes. */

@@ -11,8 +11,8 @@ import { useState } from "react";
 import { Loading, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
+import { fileFromResponse, useManagerDownload } from "./manager-download";
 import { failureText, type ManagerTexts, sourceDisplayName, useManagerTexts } from "./manager-texts";
-import { saveFile } from "./printable-qr";
 import { useLoad } from "./use-load";
 import "./manager.css";
 
@@ -48,11 +48,14 @@ export function ManagerFunnelScreen() {
     period,
   );
 
-  const downloadCsv = async () => {
-    const response = await api.manager.stats.$get({ query: { period, format: "csv", utcOffsetMinutes } });
-    if (!response.ok) return;
-    saveFile(await response.blob(), `guestcard-funnel-${period}.csv`);
-  };
+  const csv = useManagerDownload();
+  const downloadCsv = () =>
+    csv.save(async () =>
+      fileFromResponse(
+        await api.manager.stats.$get({ query: { period, format: "csv", utcOffsetMinutes } }),
+        `guestcard-funnel-${period}.csv`,
+      ),
+    );
 
   return (
     <Page title={texts.funnel}>
@@ -82,9 +85,16 @@ export function ManagerFunnelScreen() {
               <FunnelBars row={source} texts={texts} testId={`funnel-${source.code}`} />
             </Section>
           ))}
-          <button type="button" className="button button-plain" onClick={() => void downloadCsv()}>
+          <button
+            type="button"
+            className="button button-plain"
+            onClick={() => void downloadCsv()}
+            disabled={csv.saving}
+            data-download="csv"
+          >
             {texts.downloadCsv}
           </button>
+          {csv.failure && <Notice tone="error">{csv.failure}</Notice>}
         </>
       )}
     </Page>

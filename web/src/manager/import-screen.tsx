@@ -12,8 +12,8 @@ import { Field, Notice, Page, Section } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useSession } from "../session";
 import { haptic } from "../telegram";
+import { fileFromResponse, useManagerDownload } from "./manager-download";
 import { failureText, importLineErrorText, type ManagerTexts, useManagerTexts } from "./manager-texts";
-import { saveFile } from "./printable-qr";
 import "./manager.css";
 
 /** How many error lines the screen lists; the rest are counted (a broken file can have thousands). */
@@ -88,13 +88,14 @@ export function ManagerImportScreen() {
     );
   }
 
-  const downloadTemplate = async () => {
-    const response = await api.manager.accounts.import.template.$get({
-      query: { language: guestTexts.language },
-    });
-    if (!response.ok) return;
-    saveFile(await response.blob(), `guestcard-guests-${guestTexts.language}.csv`);
-  };
+  const template = useManagerDownload();
+  const downloadTemplate = () =>
+    template.save(async () =>
+      fileFromResponse(
+        await api.manager.accounts.import.template.$get({ query: { language: guestTexts.language } }),
+        `guestcard-guests-${guestTexts.language}.csv`,
+      ),
+    );
 
   const busy = step.kind === "reading" || step.kind === "importing";
   return (
@@ -116,10 +117,16 @@ export function ManagerImportScreen() {
         </label>
       )}
       {step.kind === "choose" && (
-        <button type="button" className="button button-plain" onClick={() => void downloadTemplate()}>
+        <button
+          type="button"
+          className="button button-plain"
+          onClick={() => void downloadTemplate()}
+          disabled={template.saving}
+        >
           {texts.downloadTemplate}
         </button>
       )}
+      {template.failure && <Notice tone="error">{template.failure}</Notice>}
       {failure && <Notice tone="error">{failure}</Notice>}
       {(step.kind === "preview" || step.kind === "importing") && (
         <PreviewView

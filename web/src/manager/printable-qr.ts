@@ -88,19 +88,6 @@ export async function svgToPng(svg: string): Promise<Blob> {
   }
 }
 
-/** Saves a file the browser way; Telegram Desktop and the web clients pass it to the download folder. */
-export function saveFile(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  // Some browsers read the blob after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** A file name from the source's code: codes are already safe for file names. */
 export function qrFileName(code: string, extension: "svg" | "png"): string {
   return `guestcard-qr-${code}.${extension}`;

@@ -1,6 +1,8 @@
 import { QRCodeSVG } from "qrcode.react";
 import { useRef, useState } from "react";
+import { Notice } from "../components/layout";
 import { haptic } from "../telegram";
+import { useManagerDownload } from "./manager-download";
 import { useManagerTexts } from "./manager-texts";
 import {
   copyText,
@@ -10,7 +12,6 @@ import {
   printQrLevel,
   printQrMarginModules,
   qrFileName,
-  saveFile,
   svgToPng,
 } from "./printable-qr";
 
@@ -18,13 +19,16 @@ import {
 export function QrPoster({ link, poster, fileCode }: { link: string; poster: PosterText; fileCode: string }) {
   const texts = useManagerTexts();
   const qr = useRef<SVGSVGElement>(null);
+  const { save, saving, failure } = useManagerDownload();
 
-  const download = async (kind: "svg" | "png") => {
-    if (!qr.current) return;
-    const svg = printableQrSvg(qr.current, poster);
-    const blob = kind === "svg" ? new Blob([svg], { type: "image/svg+xml" }) : await svgToPng(svg);
-    saveFile(blob, qrFileName(fileCode, kind));
-    haptic.success();
+  const download = (kind: "svg" | "png") => {
+    const code = qr.current;
+    if (!code) return;
+    void save(async () => {
+      const svg = printableQrSvg(code, poster);
+      const blob = kind === "svg" ? new Blob([svg], { type: "image/svg+xml" }) : await svgToPng(svg);
+      return { blob, fileName: qrFileName(fileCode, kind) };
+    });
   };
 
   return (
@@ -52,7 +56,8 @@ export function QrPoster({ link, poster, fileCode }: { link: string; poster: Pos
         <button
           type="button"
           className="button button-small"
-          onClick={() => void download("svg")}
+          onClick={() => download("svg")}
+          disabled={saving}
           data-download="svg"
         >
           {texts.downloadSvg}
@@ -60,12 +65,14 @@ export function QrPoster({ link, poster, fileCode }: { link: string; poster: Pos
         <button
           type="button"
           className="button button-small"
-          onClick={() => void download("png")}
+          onClick={() => download("png")}
+          disabled={saving}
           data-download="png"
         >
           {texts.downloadPng}
         </button>
       </div>
+      {failure && <Notice tone="error">{failure}</Notice>}
       <p className="qr-poster-hint">{texts.qrPrintHint}</p>
     </figure>
   );

@@ -87,7 +87,7 @@ export function MyDataScreen() {
     setNotice(null);
     try {
       const link = await request(api["my-data"].export.$post());
-      if ((await saveFile(link.url, link.fileName)) === "saved") setNotice(own.exportStarted);
+      if ((await saveFile({ url: link.url }, link.fileName)) === "saved") setNotice(own.exportStarted);
     } catch (error) {
       haptic.error();
       failWith(error);
