@@ -95,29 +95,50 @@ export async function animationsFinished(page: Page): Promise<void> {
 export interface TelegramStandInWindow {
   /** Every method the Mini App called on Telegram, with its parameters, in order. */
   hostEvents: [string, Record<string, unknown> | undefined][];
+  /** For each `web_app_ready`: the PIN on screen at that moment ("" for none). */
+  readyWith: string[];
   Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
   TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
+  /** Exposed by a test that shares a phone (`page.exposeFunction`): hands the contact to the bot. */
+  sendContactToBot?: () => Promise<void>;
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
   innerHeight: number;
   innerWidth: number;
+}
+
+/** The phone the person agrees to share when the Mini App asks (`requestContact`). */
+export interface StandInContact {
+  phone: string;
+  userId: number;
 }
 
 /**
  * A stand-in for Telegram's mobile app, for `page.addInitScript` before the Mini App loads: it takes
  * the Mini App's method calls through `TelegramWebviewProxy` (as the mobile and desktop apps do),
- * records them in `hostEvents`, and answers those the SDK waits for as Telegram does: the theme, the
- * viewport, the safe areas, and a file download the person agreed to (`file_download_requested`
- * with `status: "downloading"`; the test fetches the URL, as Telegram would). Runs in the browser:
- * it must not use anything from this file's scope.
+ * records them in `hostEvents` (and the PIN on screen at each `web_app_ready` in `readyWith`), and
+ * answers those the SDK waits for as Telegram does: the theme, the viewport, the safe areas, and a file
+ * download the person agreed to (`file_download_requested` with `status: "downloading"`; the test
+ * fetches the URL, as Telegram would). Given a contact, the person agrees to share their phone: the
+ * contact goes to the bot through the test's `sendContactToBot`, then to the Mini App as Telegram
+ * hands it over. Runs in the browser: it must not use anything from this file's scope.
  */
-export function telegramClientStandIn(): void {
+export function telegramClientStandIn(contact?: StandInContact): void {
   const telegram = globalThis as unknown as TelegramStandInWindow;
   telegram.hostEvents = [];
+  telegram.readyWith = [];
+  let sharedContact = "";
   const answer = (name: string, data?: unknown) =>
     setTimeout(() => telegram.Telegram.WebView.receiveEvent(name, data), 10);
   const noInsets = { top: 0, bottom: 0, left: 0, right: 0 };
   telegram.TelegramWebviewProxy = {
     postEvent(name, json) {
-      telegram.hostEvents.push([name, json ? (JSON.parse(json) as Record<string, unknown>) : undefined]);
+      const data = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+      telegram.hostEvents.push([name, data]);
+      if (name === "web_app_ready") {
+        telegram.readyWith.push(
+          telegram.document.querySelector("[data-pin]")?.getAttribute("data-pin") ?? "",
+        );
+      }
       if (name === "web_app_request_theme")
         answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
       if (name === "web_app_request_viewport") {
@@ -132,6 +153,29 @@ export function telegramClientStandIn(): void {
       if (name === "web_app_request_content_safe_area") answer("content_safe_area_changed", noInsets);
       if (name === "web_app_request_file_download")
         answer("file_download_requested", { status: "downloading" });
+      const call = data as { req_id?: string; method?: string } | undefined;
+      if (name === "web_app_invoke_custom_method" && call?.method === "getRequestedContact") {
+        answer(
+          "custom_method_invoked",
+          sharedContact
+            ? { req_id: call.req_id, result: sharedContact }
+            : { req_id: call.req_id, error: "no contact" },
+        );
+      }
+      if (name === "web_app_request_phone" && contact && telegram.sendContactToBot) {
+        void telegram.sendContactToBot().then(() => {
+          sharedContact = new URLSearchParams({
+            contact: JSON.stringify({
+              user_id: contact.userId,
+              phone_number: contact.phone,
+              first_name: "Tanya",
+            }),
+            auth_date: String(Math.floor(Date.now() / 1000)),
+            hash: "0".repeat(64),
+          }).toString();
+          answer("phone_requested", { status: "sent" });
+        });
+      }
     },
   };
 }

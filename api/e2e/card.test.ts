@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGuests } from "../src/demo/demo-guests";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
-import { decodeQr, launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import {
+  decodeQr,
+  launchChromium,
+  requireWebBuild,
+  screenshotFolder,
+  type TelegramStandInWindow,
+  telegramClientStandIn,
+  telegramHostEvents,
+} from "./browser-kit";
 
 const screenshotDir = screenshotFolder("card");
 const posKey = "secret-of-the-e2e-till";
@@ -268,17 +276,17 @@ describe("the virtual card in a real browser (e2e)", () => {
 
     const page = await phone.newPage();
     const problems = watch(page);
-    await page.addInitScript(fakeTelegramClientRecordingReady);
+    await page.addInitScript(telegramClientStandIn);
     await page.goto(`${server.url}/${launchFragment(initData)}`);
     await page.locator("[data-card-state=live]").waitFor();
     // The full card screen (Telegram draws the BackButton) follows the start-up preview.
     await expect
-      .poll(() => page.evaluate(() => (globalThis as unknown as FakeTelegram).hostEvents))
+      .poll(() => telegramHostEvents(page))
       .toContainEqual(["web_app_setup_back_button", { is_visible: true }]);
-    const readyWith = await page.evaluate(() => (globalThis as unknown as FakeTelegram).readyWith);
+    const readyWith = await page.evaluate(() => (globalThis as unknown as TelegramStandInWindow).readyWith);
     expect(readyWith.length, "web_app_ready was sent").toBeGreaterThan(0);
     expect(readyWith[0], "the first web_app_ready came with the card on screen").toBe(issued.pin);
-    const hostEvents = await page.evaluate(() => (globalThis as unknown as FakeTelegram).hostEvents);
+    const hostEvents = await telegramHostEvents(page);
     // A guest holding the phone to a scanner cannot swipe the app closed while the card is up …
     expect(hostEvents).toContainEqual(["web_app_setup_swipe_behavior", { allow_vertical_swipe: false }]);
     // … and Telegram's header takes the page's own background, so no seam shows under it.
@@ -481,40 +489,3 @@ describe("the virtual card in a real browser (e2e)", () => {
     }
   });
 });
-
-interface FakeTelegram {
-  hostEvents: [string, unknown][];
-  /** For each web_app_ready: the PIN on screen at that moment ("" for none). */
-  readyWith: string[];
-  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
-  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
-  innerWidth: number;
-  innerHeight: number;
-}
-
-/** Runs in the page first: Telegram's mobile client as the SDK sees it, noting what is on screen at ready(). */
-function fakeTelegramClientRecordingReady() {
-  const fake = globalThis as unknown as FakeTelegram & {
-    document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
-  };
-  fake.hostEvents = [];
-  fake.readyWith = [];
-  fake.TelegramWebviewProxy = {
-    postEvent(name, json) {
-      fake.hostEvents.push([name, json ? JSON.parse(json) : undefined]);
-      if (name === "web_app_ready") {
-        fake.readyWith.push(fake.document.querySelector("[data-pin]")?.getAttribute("data-pin") ?? "");
-      }
-      if (name === "web_app_request_viewport") {
-        setTimeout(() =>
-          fake.Telegram.WebView.receiveEvent("viewport_changed", {
-            height: fake.innerHeight,
-            width: fake.innerWidth,
-            is_expanded: true,
-            is_state_stable: true,
-          }),
-        );
-      }
-    },
-  };
-}

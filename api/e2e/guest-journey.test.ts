@@ -18,6 +18,9 @@ import {
   openPhonePage,
   requireWebBuild,
   screenshotFolder,
+  telegramClientStandIn,
+  telegramEvent,
+  telegramHostEvents,
 } from "./browser-kit";
 
 const screenshotDir = screenshotFolder();
@@ -286,19 +289,15 @@ describe("the guest Mini App in a real browser (e2e)", () => {
       await page.exposeFunction("sendContactToBot", () => {
         fakeTelegram.pushUpdate(contactUpdate(tanya, "79990092001"));
       });
-      await page.addInitScript(fakeTelegramClient, { phone: "79990092001", userId: tanya.id });
+      await page.addInitScript(telegramClientStandIn, { phone: "79990092001", userId: tanya.id });
       await page.goto(launchUrl(initData, "light", botServer.url));
       await heading(page, /Share your phone number/).waitFor();
-      const events = () => page.evaluate(() => (globalThis as unknown as FakeClientWindow).hostEvents);
+      const events = () => telegramHostEvents(page);
       const mainButton = async () =>
         (await events()).filter(([name]) => name === "web_app_setup_main_button").at(-1)?.[1];
       const backButton = async () =>
         (await events()).filter(([name]) => name === "web_app_setup_back_button").at(-1)?.[1];
-      const press = (event: string) =>
-        page.evaluate(
-          (name) => (globalThis as unknown as FakeClientWindow).Telegram.WebView.receiveEvent(name),
-          event,
-        );
+      const press = (event: string) => telegramEvent(page, event);
 
       expect((await events()).map(([name]) => name)).toContain("web_app_ready");
       expect(await mainButton()).toMatchObject({ is_visible: true, text: "Share phone number" });
@@ -380,68 +379,3 @@ describe("the guest Mini App in a real browser (e2e)", () => {
     }
   });
 });
-
-/** The page's `window` as the fake client sees it (this file is typed for Node, without the DOM). */
-interface FakeClientWindow {
-  hostEvents: [string, unknown][];
-  Telegram: { WebView: { receiveEvent(name: string, data?: unknown): void } };
-  TelegramWebviewProxy: { postEvent(name: string, json?: string): void };
-  sendContactToBot(): Promise<void>;
-  innerHeight: number;
-  innerWidth: number;
-}
-
-/**
- * A stand-in for a Telegram client, injected before the page's scripts: it receives the Mini App's
- * method calls through `TelegramWebviewProxy` (as Telegram's mobile and desktop apps do), records
- * them, and answers the few the app waits for. When the guest agrees to share their phone, it
- * hands the contact to the bot (through the test's fake Bot API), as Telegram does.
- * Runs in the browser: it must not use anything from this file's scope.
- */
-function fakeTelegramClient({ phone, userId }: { phone: string; userId: number }) {
-  const fake = globalThis as unknown as FakeClientWindow;
-  fake.hostEvents = [];
-  let contact = "";
-  const answer = (name: string, data?: unknown) =>
-    setTimeout(() => fake.Telegram.WebView.receiveEvent(name, data), 10);
-  fake.TelegramWebviewProxy = {
-    postEvent(name: string, json?: string) {
-      const data = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
-      fake.hostEvents.push([name, data]);
-      const params = data as { req_id?: string; method?: string } | undefined;
-      if (name === "web_app_request_theme")
-        answer("theme_changed", { theme_params: { bg_color: "#ffffff" } });
-      if (name === "web_app_request_viewport") {
-        answer("viewport_changed", {
-          height: fake.innerHeight,
-          width: fake.innerWidth,
-          is_expanded: true,
-          is_state_stable: true,
-        });
-      }
-      if (name === "web_app_request_safe_area")
-        answer("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
-      if (name === "web_app_request_content_safe_area") {
-        answer("content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
-      }
-      if (name === "web_app_invoke_custom_method" && params?.method === "getRequestedContact") {
-        answer(
-          "custom_method_invoked",
-          contact
-            ? { req_id: params.req_id, result: contact }
-            : { req_id: params.req_id, error: "no contact" },
-        );
-      }
-      if (name === "web_app_request_phone") {
-        void fake.sendContactToBot().then(() => {
-          contact = new URLSearchParams({
-            contact: JSON.stringify({ user_id: userId, phone_number: phone, first_name: "Tanya" }),
-            auth_date: String(Math.floor(Date.now() / 1000)),
-            hash: "0".repeat(64),
-          }).toString();
-          answer("phone_requested", { status: "sent" });
-        });
-      }
-    },
-  };
-}
