@@ -1,14 +1,7 @@
 import * as z from "zod/mini";
 import { fieldRule } from "./field-errors";
+import { reviewRatingMax, reviewRatingMin, reviewTextMaxLength } from "./review-rules";
 import { multiLineText } from "./text-rules";
-
-/** README.md (Reviews): a review's text is 1–4000 characters; the rating, when given, 1–5. */
-export const reviewTextMaxLength = 4000;
-export const reviewRatingMin = 1;
-export const reviewRatingMax = 5;
-
-/** README.md (Reviews): more than this many reviews from one guest within an hour → 429. */
-export const reviewsPerHourLimit = 5;
 
 /**
  * Length as the Mini App's counter and a textarea's `maxLength` count it (UTF-16 code units), so a
