@@ -55,13 +55,16 @@ export function ReviewAnswerCard() {
     };
   }, [api, request, show]);
 
-  // "Read in full" only when the first lines are not all of it; measured while they are cut.
+  // The replies as one text; "read in full" only when its first lines are not all of it,
+  // measured while they are cut.
+  const answerText = answer?.replies.map((reply) => reply.text).join("\n\n") ?? null;
   useLayoutEffect(() => {
     const element = text.current;
-    if (element && !expanded) setClamped(element.scrollHeight > element.clientHeight + 1);
-  }, [answer, expanded]);
+    if (element && answerText !== null && !expanded)
+      setClamped(element.scrollHeight > element.clientHeight + 1);
+  }, [answerText, expanded]);
 
-  if (!answer) return null;
+  if (!answer || answerText === null) return null;
 
   async function markRead(seen: ReviewAnswer) {
     setSaving(true);
@@ -87,7 +90,7 @@ export function ReviewAnswerCard() {
     }
   }
 
-  const { review, replies } = answer;
+  const { review } = answer;
   return (
     <section className="review-answer" aria-labelledby="review-answer-title" data-review-answer={review.id}>
       <div className="review-answer-head">
@@ -109,7 +112,7 @@ export function ReviewAnswerCard() {
         ref={text}
         className={`review-answer-text${expanded ? "" : " review-answer-text-clamped"}`}
       >
-        {replies.map((reply) => reply.text).join("\n\n")}
+        {answerText}
       </p>
       <div className="review-answer-actions">
         {clamped && (
