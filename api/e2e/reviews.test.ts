@@ -1,11 +1,13 @@
 // The review screen end to end, as a newcomer meets it in demo mode: the real server on a fresh
 // embedded database, the built web app in Debian's Chromium, the demo "managers' chat" page standing
 // in for Telegram. Screenshots go to artifacts/screenshots/<theme>/review-*.png.
+// The restaurant's answer then shows on the guest's home (review-answer-card.tsx), in Russian here.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { GuestReviewsResponse } from "@guestcard/shared";
+import type { GuestReviewsResponse, MeResponse } from "@guestcard/shared";
 import type { Browser, Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reviewAnswerCatalogues } from "../../web/src/review/review-answer-texts";
 import { type LaunchUser, launchFragment, signInitData, type ThemeName } from "../src/demo/launch-url";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
 import {
@@ -150,6 +152,115 @@ describe("writing a review in the Mini App and watching it arrive (e2e, demo mod
       throw error;
     } finally {
       await context.close();
+    }
+  }, 120_000);
+
+  it("shows a guest the restaurant's answer on home, in Russian, until they mark it read; a newer answer brings it back", async () => {
+    const texts = reviewAnswerCatalogues.ru;
+    const olga: LaunchUser = {
+      id: 920_003,
+      firstName: "Ольга",
+      lastName: "Проверкина",
+      username: "e2e_olga",
+      languageCode: "ru",
+    };
+    const initData = await registeredGuest(olga, "+79990092003");
+    const launchUrl = (theme: ThemeName) => `${server.url}/${launchFragment(initData, theme)}`;
+    const answerCard = (page: Page) => page.locator("[data-review-answer]");
+    const answer = [
+      "Ольга, спасибо, что написали!",
+      "Десерт действительно задержался: в тот вечер у нас не хватало кондитера.",
+      "Мы поговорили с кухней и теперь подаём десерты не позже чем через десять минут.",
+      "В следующий раз кофе и десерт — за наш счёт.",
+    ].join("\n");
+
+    /** A manager answers the guest's latest review in the managers' chat (the demo's stand-in). */
+    async function managerReplies(page: Page, text: string) {
+      const [latest] = (await api<GuestReviewsResponse>("/api/reviews", initData)).reviews;
+      await page.goto(`${server.url}/demo/managers-chat`);
+      const review = page.locator(`[data-review-id="${latest?.id}"]`);
+      const before = await review.locator(".bubble.manager").count();
+      await review.getByRole("textbox").fill(text);
+      await review.getByRole("button", { name: "Reply" }).click();
+      await expect.poll(() => review.locator(".bubble.manager").count()).toBe(before + 1);
+    }
+
+    const light = await openPhone("light");
+    const dark = await openPhone("dark");
+    try {
+      // The guest writes a review in the Mini App.
+      const { page } = light;
+      await page.goto(launchUrl("light"));
+      await heading(page, /^Здравствуйте, Ольга!/).waitFor();
+      expect(await answerCard(page).count(), "no answer before there is a review").toBe(0);
+      await page.getByRole("button", { name: /Оставить отзыв/ }).click();
+      await page.getByRole("radio", { name: "4 из 5" }).check();
+      await page.getByLabel("Ваш отзыв").fill("Борщ отличный, а десерт ждали сорок минут.");
+      await page.getByRole("button", { name: "Отправить отзыв" }).click();
+      await heading(page, /^Спасибо!$/).waitFor();
+
+      // A manager replies in the managers' chat; the guest opens the Mini App again.
+      await managerReplies(page, answer);
+      await page.goto(launchUrl("light"));
+      await heading(page, /^Здравствуйте, Ольга!/).waitFor();
+      const card = answerCard(page);
+      await card.getByRole("heading", { name: texts.title }).waitFor();
+      expect(await card.getByRole("img", { name: "4 из 5" }).count(), "the review's stars").toBe(1);
+      expect(await card.locator("time").textContent()).toMatch(/^Ваш отзыв от \d{1,2} [а-я]+ \d{4} г\.$/);
+      const text = card.locator(".review-answer-text");
+      // The demo chat is an HTML form, which sends line breaks as CRLF; Telegram sends LF.
+      expect((await text.textContent())?.replaceAll("\r\n", "\n")).toBe(answer);
+      // The first lines only, until the guest asks for the rest.
+      const isCut = () => text.evaluate((element) => element.scrollHeight > element.clientHeight + 1);
+      expect(await isCut(), "four lines shown of a longer answer").toBe(true);
+      await screenshot(page, "light", "review-7-answer-on-home");
+      await card.getByRole("button", { name: texts.readInFull }).click();
+      expect(await isCut(), "the whole answer").toBe(false);
+      await card.getByRole("button", { name: texts.readLess }).waitFor();
+      await screenshot(page, "light", "review-8-answer-read-in-full");
+
+      // On another device (the dark-themed phone) the guest marks it read.
+      await dark.page.goto(launchUrl("dark"));
+      await answerCard(dark.page).getByRole("heading", { name: texts.title }).waitFor();
+      await screenshot(dark.page, "dark", "review-7-answer-on-home");
+      await answerCard(dark.page).getByRole("button", { name: texts.markRead }).click();
+      await answerCard(dark.page).waitFor({ state: "detached" });
+
+      // Gone after a reload, and on the first phone too: /api/me says there is nothing to show.
+      for (const [each, theme] of [
+        [dark.page, "dark"],
+        [page, "light"],
+      ] as const) {
+        await each.reload();
+        await heading(each, /^Здравствуйте, Ольга!/).waitFor();
+        expect(await answerCard(each).count(), `${theme}: read, so not shown`).toBe(0);
+      }
+      expect((await api<MeResponse>("/api/me", initData)).reviewAnswerUnread).toBe(false);
+
+      // The manager writes again: the new answer shows, the read one does not.
+      await managerReplies(page, "Ждём вас в субботу!");
+      await page.goto(launchUrl("light"));
+      await answerCard(page).getByRole("heading", { name: texts.title }).waitFor();
+      expect(await answerCard(page).locator(".review-answer-text").textContent()).toBe("Ждём вас в субботу!");
+      expect(
+        await answerCard(page).getByRole("button", { name: texts.readInFull }).count(),
+        "a short answer is whole already",
+      ).toBe(0);
+      expect([...light.problems, ...dark.problems]).toEqual([]);
+    } catch (error) {
+      mkdirSync(join(screenshotDir, "failures"), { recursive: true });
+      for (const [each, name] of [
+        [light.page, "light"],
+        [dark.page, "dark"],
+      ] as const) {
+        await each
+          .screenshot({ path: join(screenshotDir, "failures", `review-answer-${name}-${Date.now()}.png`) })
+          .catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      await light.context.close();
+      await dark.context.close();
     }
   }, 120_000);
 

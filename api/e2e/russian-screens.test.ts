@@ -14,6 +14,7 @@ import { cashierCatalogues } from "../../web/src/cashier/cashier-texts";
 import { ru as guestCatalogue } from "../../web/src/i18n/ru";
 import { managerCatalogues } from "../../web/src/manager/manager-catalogue";
 import { pointsCatalogues } from "../../web/src/points/points-texts";
+import { reviewAnswerCatalogues } from "../../web/src/review/review-answer-texts";
 import { myDataCatalogues } from "../../web/src/screens/my-data-texts";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type ServerProcess, startServer } from "../test/server-process";
@@ -71,6 +72,7 @@ const russianTexts = [
   ...catalogueTexts(managerCatalogues.ru),
   ...catalogueTexts(pointsCatalogues.ru),
   ...catalogueTexts(myDataCatalogues.ru),
+  ...catalogueTexts(reviewAnswerCatalogues.ru),
 ];
 const russianStrings = new Set(russianTexts.map((text) => text.trim()));
 
@@ -339,6 +341,21 @@ describe("every screen in Russian (e2e)", () => {
       await readScreen(page, "guest-review-sent");
       await back(page);
 
+      // A manager answers it (the demo's managers' chat); the guest opens the app again: home shows it.
+      const [review] = (await api<{ reviews: { id: string }[] }>("/api/reviews", anna)).reviews;
+      const replied = await fetch(`${server.url}/demo/managers-chat/${review?.id}/reply`, {
+        method: "POST",
+        body: new URLSearchParams({ text: "Анна, спасибо! Ждём вас снова." }),
+        redirect: "manual",
+      });
+      expect(replied.status).toBe(303);
+      await page.reload();
+      // Anna's card is still live, so the app opens on it; Back leads home.
+      await page.locator("[data-pin]").first().waitFor();
+      await back(page);
+      await page.getByRole("heading", { name: reviewAnswerCatalogues.ru.title }).waitFor();
+      await readScreen(page, "guest-home-review-answer");
+
       await page.getByRole("button", { name: /Мои данные/ }).click();
       await heading(page, /^Мои данные$/).waitFor();
       await page.getByText("anna@example.com").waitFor();
@@ -371,6 +388,7 @@ describe("every screen in Russian (e2e)", () => {
       "guest-card",
       "guest-review",
       "guest-review-sent",
+      "guest-home-review-answer",
       "guest-my-data",
       "guest-phone-conflict",
       "guest-session-expired",

@@ -13,6 +13,7 @@ export * from "./me";
 export * from "./my-data";
 export * from "./registration";
 export * from "./registration-rules";
+export * from "./review-rules";
 export * from "./reviews";
 export * from "./settings";
 export * from "./sources";

@@ -42,5 +42,10 @@ export const meResponseSchema = z.object({
   consentRequired: z.boolean(),
   /** The restaurant's name (a manager setting, `RESTAURANT_NAME` until one is saved): the card's brand. */
   restaurantName: z.string(),
+  /**
+   * The guest's latest review has a manager's reply they have not marked read: home then asks
+   * `GET /api/reviews/answer` for it. Read with the rest, so no guest pays a request to learn "none".
+   */
+  reviewAnswerUnread: z.boolean(),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

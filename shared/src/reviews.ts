@@ -1,14 +1,7 @@
 import * as z from "zod/mini";
 import { fieldRule } from "./field-errors";
+import { reviewRatingMax, reviewRatingMin, reviewTextMaxLength } from "./review-rules";
 import { multiLineText } from "./text-rules";
-
-/** README.md (Reviews): a review's text is 1–4000 characters; the rating, when given, 1–5. */
-export const reviewTextMaxLength = 4000;
-export const reviewRatingMin = 1;
-export const reviewRatingMax = 5;
-
-/** README.md (Reviews): more than this many reviews from one guest within an hour → 429. */
-export const reviewsPerHourLimit = 5;
 
 /**
  * Length as the Mini App's counter and a textarea's `maxLength` count it (UTF-16 code units), so a
@@ -62,3 +55,39 @@ export type GuestReview = z.infer<typeof guestReviewSchema>;
 /** `GET /api/reviews`: the guest's own reviews, newest first. */
 export const guestReviewsResponseSchema = z.object({ reviews: z.array(guestReviewSchema) });
 export type GuestReviewsResponse = z.infer<typeof guestReviewsResponseSchema>;
+
+/**
+ * The restaurant's answer to the guest's latest review, for the Mini App's home: the review (its
+ * date and stars) and the managers' replies to it that the guest has not yet marked read, oldest
+ * first. Only the latest review counts: an answer to an older one reaches the guest in the bot chat
+ * and in their review history, not on home.
+ */
+export const reviewAnswerSchema = z.object({
+  review: z.object({ id: z.string(), rating: z.nullable(z.number()), createdAt: z.string() }),
+  replies: z.array(reviewReplySchema),
+});
+export type ReviewAnswer = z.infer<typeof reviewAnswerSchema>;
+
+/** `GET /api/reviews/answer` and `POST /api/reviews/answer/read`: the answer to show, or null for none. */
+export const reviewAnswerResponseSchema = z.object({ answer: z.nullable(reviewAnswerSchema) });
+export type ReviewAnswerResponse = z.infer<typeof reviewAnswerResponseSchema>;
+
+/** More replies than anyone reads in one card; a bound on what one request may name. */
+export const reviewAnswerReadMaxReplies = 50;
+
+const replyIdRule = fieldRule("invalid");
+const replyId = z.number(replyIdRule).check(z.int(replyIdRule), z.gte(1, replyIdRule));
+
+/**
+ * `POST /api/reviews/answer/read`: the replies the guest has seen (the ids `GET /api/reviews/answer`
+ * gave). Naming them, rather than "everything so far", keeps a reply that arrived meanwhile unread.
+ */
+export const reviewAnswerReadRequestSchema = z.object({
+  replyIds: z
+    .array(replyId, fieldRule("required"))
+    .check(
+      z.minLength(1, fieldRule("required")),
+      z.maxLength(reviewAnswerReadMaxReplies, fieldRule("too_long", { max: reviewAnswerReadMaxReplies })),
+    ),
+});
+export type ReviewAnswerReadRequest = z.infer<typeof reviewAnswerReadRequestSchema>;

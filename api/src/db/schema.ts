@@ -244,6 +244,11 @@ export const reviewReplies = pgTable(
     sourceMessageId: integer("source_message_id").notNull(),
     createdAt: createdAt(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    /**
+     * When the guest marked a manager's reply read on the Mini App's home (reviews/review-answers.ts);
+     * null while unread. The guest's own answers never have it.
+     */
+    readAt: timestamp("read_at", { withTimezone: true }),
   },
   (table) => [
     uniqueIndex("review_replies_source_idx").on(table.sourceChatId, table.sourceMessageId),

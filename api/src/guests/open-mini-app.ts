@@ -2,6 +2,7 @@ import { type Account, defaultSourceCode, type GuestStatus, type TelegramUser } 
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, selectRows } from "../db/client";
 import { personalDataConsentGiven } from "../my-data/my-data";
+import { reviewAnswerUnreadSql } from "../reviews/review-answers";
 import { parseSourceCode, recordSourceEvent } from "../sources/attribution";
 import { resolveGuest, toAccountDto } from "./guests";
 
@@ -14,6 +15,8 @@ export interface OpenedMiniApp {
   consentRequired: boolean;
   /** The name a manager saved in the settings; null until one did (the caller's default applies). */
   restaurantName: string | null;
+  /** The guest's latest review has a manager's reply they have not marked read (reviews/review-answers.ts). */
+  reviewAnswerUnread: boolean;
 }
 
 interface OpenRow {
@@ -32,11 +35,12 @@ interface OpenRow {
   /** The latest personal-data consent of the guest's account is not a yes (my-data.ts). */
   consent_required: boolean | null;
   restaurant_name: string | null;
+  review_answer_unread: boolean;
 }
 
 /**
  * A guest opens the Mini App (`GET /api/me`, docs/api.md): read who they are,
- * whether they manage the restaurant, and write only what is new (docs/decisions/017-hot-paths.md):
+ * whether they manage the restaurant and have an unread answer to their review, and write only what is new (docs/decisions/017-hot-paths.md):
  * - the Telegram profile, when a field differs from the stored one (or the user is new);
  * - the first source (first touch wins: sources/attribution.ts), when the user has none yet;
  * - the funnel's `started` (opening counts as arriving) and, for a registered guest, `registered`
@@ -67,6 +71,7 @@ export async function openMiniApp(
             from telegram_users where id = ${user.id}
         )
         ${guestRead(
+          user.id,
           sql`known`,
           isManagerSql,
           sql`, coalesce(known.source_id is not null
@@ -82,7 +87,7 @@ export async function openMiniApp(
 }
 
 /** The guest as `known` (their telegram_users row, if any) says, with their account and the phone's owner. */
-function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
+function guestRead(telegramUserId: number, known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
   return sql`select known.phone, known.account_id,
                account.last_name, account.first_name, account.middle_name, account.gender,
                account.birthday::text as birthday, account.phone as account_phone, account.email,
@@ -98,7 +103,8 @@ function guestRead(known: SQL, isManagerSql: SQL, extra: SQL = sql``) {
                end as consent_required,
                -- settings.ts's rule for a stored name (a non-empty string), read here so the open stays one statement.
                (select nullif(trim(setting.value #>> '{}'), '') from settings setting
-                 where setting.key = 'restaurant_name' and jsonb_typeof(setting.value) = 'string') as restaurant_name`
+                 where setting.key = 'restaurant_name' and jsonb_typeof(setting.value) = 'string') as restaurant_name,
+               ${reviewAnswerUnreadSql(telegramUserId)} as review_answer_unread`
     .append(extra)
     .append(sql` from (select 1) as one
           left join ${known} on true
@@ -164,7 +170,7 @@ async function recordOpen(
              and (select count(*) from started) >= 0
           on conflict (telegram_user_id, kind) do nothing
         )
-        ${guestRead(sql`known`, isManagerSql)}`,
+        ${guestRead(user.id, sql`known`, isManagerSql)}`,
   );
   return row;
 }
@@ -172,7 +178,8 @@ async function recordOpen(
 async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefined): Promise<OpenedMiniApp> {
   const isManager = row?.is_manager === true;
   const restaurantName = row?.restaurant_name ?? null;
-  const asked = { isManager, consentRequired: false, restaurantName };
+  const reviewAnswerUnread = row?.review_answer_unread === true;
+  const asked = { isManager, consentRequired: false, restaurantName, reviewAnswerUnread };
   if (!row?.phone) return { status: "needs_phone", phone: null, account: null, ...asked };
   if (row.account_id) {
     const account: Account = {
@@ -192,6 +199,7 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
       isManager,
       consentRequired: row.consent_required === true,
       restaurantName,
+      reviewAnswerUnread,
     };
   }
   if (row.owner === "none")
@@ -208,5 +216,6 @@ async function toOpened(db: Database, user: TelegramUser, row: OpenRow | undefin
     // Linked just now by an imported phone: the restaurant's import is not the guest's consent.
     consentRequired: state.account ? !(await personalDataConsentGiven(db, state.account.id)) : false,
     restaurantName,
+    reviewAnswerUnread,
   };
 }

@@ -31,6 +31,7 @@ export function meRoutes(
       demo: deps.demo,
       consentRequired: opened.consentRequired,
       restaurantName: opened.restaurantName ?? deps.restaurantName,
+      reviewAnswerUnread: opened.reviewAnswerUnread,
     };
     return c.json(body, 200);
   });

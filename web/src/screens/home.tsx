@@ -10,6 +10,11 @@ const PointsLine = lazy(() =>
   import("../points/points-line").then((module) => ({ default: module.PointsLine })),
 );
 
+// The restaurant's answer to the guest's review, only when /api/me says there is one: its own chunk too.
+const ReviewAnswerCard = lazy(() =>
+  import("../review/review-answer-card").then((module) => ({ default: module.ReviewAnswerCard })),
+);
+
 /** The registered guest's start: who they are, and one tap to the card the till needs. */
 export function HomeScreen() {
   const { me } = useSession();
@@ -31,6 +36,11 @@ export function HomeScreen() {
       </button>
       <h1 className="page-title">{texts.hello(name)}</h1>
       <p className="page-intro">{texts.homeText}</p>
+      {me.reviewAnswerUnread && (
+        <Suspense fallback={null}>
+          <ReviewAnswerCard />
+        </Suspense>
+      )}
       <Section>
         <Suspense fallback={null}>
           <PointsLine />
