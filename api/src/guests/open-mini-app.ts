@@ -39,8 +39,9 @@ interface OpenRow {
 }
 
 /**
- * A guest opens the Mini App (`GET /api/me`, docs/api.md): read who they are,
- * whether they manage the restaurant and have an unread answer to their review, and write only what is new (docs/decisions/017-hot-paths.md):
+ * A guest opens the Mini App (`GET /api/me`, docs/api.md): read who they are, whether they manage
+ * the restaurant and have an unread answer to their review, and write only what is new
+ * (docs/decisions/017-hot-paths.md):
  * - the Telegram profile, when a field differs from the stored one (or the user is new);
  * - the first source (first touch wins: sources/attribution.ts), when the user has none yet;
  * - the funnel's `started` (opening counts as arriving) and, for a registered guest, `registered`
