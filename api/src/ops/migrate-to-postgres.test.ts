@@ -13,6 +13,7 @@ import { connectPglite } from "../db/client";
 import { lockDataDir } from "../db/data-dir-lock";
 import { outboxJobs, processedUpdates, reviewMessages, reviewReplies, telegramSendSlots } from "../db/schema";
 import { seedDemo } from "../demo/seed-demo";
+import { keepFileForDownload } from "../downloads/file-downloads";
 import { identifiedGuests, purchase, refund } from "../loyalty/loyalty-test-kit";
 import { submitReview } from "../reviews/reviews";
 import { migrateToPostgres } from "./migrate-to-postgres";
@@ -77,6 +78,7 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
       text: "Спасибо!",
       sourceChatId: -100_500,
       sourceMessageId: 78,
+      readAt: new Date(),
     });
     // The outbox in every state a job can be in: waiting, claimed under a lease, retrying after a
     // failure, refused for good, delivered.
@@ -130,6 +132,17 @@ describe.runIf(reachable)("pnpm migrate-to-postgres: DATA_DIR into an empty Post
         returning id)
       insert into manager_actions (manager_telegram_id, action, account_id, reason, details)
       select 1, 'phone_conflict_dismissed', ${account}, 'checked', jsonb_build_object('conflict', id) from conflict`);
+    // Bytes, not text: a poster kept for Telegram's downloadFile (the PNG signature and a NUL).
+    await keepFileForDownload(
+      db,
+      {
+        bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]),
+        mediaType: "image/png",
+        fileName: "poster.png",
+        createdBy: 1,
+      },
+      new Date(),
+    );
     // Sequences moved on past the rows (a row inserted and deleted): the target must not reuse them.
     await db.execute(sql`select nextval('outbox_jobs_id_seq')`);
     await client.close();
