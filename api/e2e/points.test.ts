@@ -160,7 +160,8 @@ describe("points at the till and on the guest's phone (e2e)", () => {
       terminal,
       refundedAt: null,
     });
-    await expect(cashier.locator("[data-purchase]").count()).resolves.toBe(1);
+    // The till's list refreshes after the bill closed: wait for it, then it must hold exactly one.
+    await expect.poll(() => cashier.locator("[data-purchase]").count()).toBe(1);
     await cashier.screenshot({ path: join(screenshotDir, "cashier-closed.png") });
     expect(cashierProblems).toEqual([]);
 
@@ -173,9 +174,27 @@ describe("points at the till and on the guest's phone (e2e)", () => {
     phone.setDefaultTimeout(15_000);
     const app = await phone.newPage();
     const appProblems = watch(app);
+    // The balance arrives after home has shown; held back here so the test sees home without it.
+    let releaseLoyalty = () => {};
+    const loyaltyHeld = new Promise<void>((resolve) => {
+      releaseLoyalty = resolve;
+    });
+    const isLoyalty = (url: URL) => url.pathname === "/api/loyalty";
+    await app.route(isLoyalty, async (route) => {
+      await loyaltyHeld;
+      await route.continue();
+    });
     await app.goto(`${server.url}/${launchFragment(initData)}`);
+    const myData = app.getByRole("button", { name: /My data/ });
+    await myData.waitFor();
+    await animationsFinished(app);
+    const myDataBefore = await myData.boundingBox();
+    releaseLoyalty();
     const line = app.locator("[data-points-balance]");
     await line.waitFor();
+    await app.unroute(isLoyalty);
+    // The line kept its room while it loaded: the row under a guest's finger did not move.
+    expect(await myData.boundingBox()).toEqual(myDataBefore);
     await expect(line.getAttribute("data-points-balance")).resolves.toBe("352");
     await expect(line.textContent()).resolves.toBe("352 points · Standard");
     await line.click();

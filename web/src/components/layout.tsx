@@ -67,6 +67,15 @@ export function Cell({ title, hint, icon, onClick }: CellProps) {
   );
 }
 
+/**
+ * An empty row as tall as a Cell with a hint: the room of a row that is still loading, so the rows
+ * below it do not move when it arrives. A tap aimed at the next row must land there, not on the row
+ * that slid under the finger.
+ */
+export function CellSpace() {
+  return <Cell title={"\u00a0"} hint={"\u00a0"} />;
+}
+
 /** A label above its value, for read-only data. */
 export function Field({ label, value }: { label: ReactNode; value: ReactNode }) {
   return (

@@ -1,6 +1,6 @@
 import type { LoyaltyResponse } from "@guestcard/shared";
 import { useEffect, useState } from "react";
-import { Cell } from "../components/layout";
+import { Cell, CellSpace } from "../components/layout";
 import { useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
 import { useSession } from "../session";
@@ -37,20 +37,23 @@ export function PointsLine() {
   const { locale, language } = useTexts();
   const texts = pointsCatalogues[language];
   const { navigate } = useNavigation();
-  const [loyalty, setLoyalty] = useState<LoyaltyResponse | null>(null);
+  // undefined while loading, null when it failed.
+  const [loyalty, setLoyalty] = useState<LoyaltyResponse | null>();
 
   useEffect(() => {
     let current = true;
     loadLoyalty({ api, request }).then(
       (answer) => current && setLoyalty(answer),
-      () => undefined,
+      () => current && setLoyalty(null),
     );
     return () => {
       current = false;
     };
   }, [api, request]);
 
-  if (!loyalty) return null;
+  // Its room is kept while it loads (home.tsx shows the same while this chunk arrives).
+  if (loyalty === undefined) return <CellSpace />;
+  if (loyalty === null) return null;
   const { balance, tier } = loyalty;
   return (
     <Cell

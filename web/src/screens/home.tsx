@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { Cell, Icon, Page, Section } from "../components/layout";
+import { Cell, CellSpace, Icon, Page, Section } from "../components/layout";
 import { useMainButton } from "../hooks/use-main-button";
 import { formatPhone, useTexts } from "../i18n";
 import { useNavigation } from "../navigation-context";
@@ -42,7 +42,7 @@ export function HomeScreen() {
         </Suspense>
       )}
       <Section>
-        <Suspense fallback={null}>
+        <Suspense fallback={<CellSpace />}>
           <PointsLine />
         </Suspense>
         <Cell
