@@ -180,6 +180,30 @@ describe("broadcasts", () => {
       expect(broadcastsTo(boris.id)).toEqual([]);
     });
 
+    it("only the latest choice counts: withdrawn then given again receives it; a yes and a no in one instant go by the later record", async () => {
+      const anna = await registerGuest(7_235, { marketing: true });
+      const boris = await registerGuest(7_236, { marketing: true });
+      // Anna said /stop, then opted in again in "My data".
+      expect((await deliver(context, textUpdateCommand(anna, "/stop"))).status).toBe(200);
+      await expectStatus(
+        await context.request("/api/my-data/consents/marketing", {
+          as: guest(anna.id, anna.firstName),
+          method: "POST",
+        }),
+        200,
+      );
+      // Boris's grant and a withdrawal recorded at the same moment: the one written later (by id) wins.
+      await context.database.db.execute(sql`
+        insert into consents (account_id, kind, granted, text_version, recorded_at)
+        select tu.account_id, 'marketing', granted, 'v1', timestamptz '2031-01-01 00:00:00+00'
+          from telegram_users tu, (values (true), (false)) as choice(granted)
+         where tu.id = ${boris.id}`);
+      const broadcast = await createAndFinish({ text: "Offer D", segment: { kind: "all" } });
+      expect(broadcast).toMatchObject({ recipients: 1, sent: 1 });
+      expect(broadcastsTo(anna.id)).toHaveLength(1);
+      expect(broadcastsTo(boris.id)).toEqual([]);
+    });
+
     it("a guest who deleted their account receives nothing", async () => {
       const anna = await registerGuest(7_240, { marketing: true });
       const boris = await registerGuest(7_241, { marketing: true });
