@@ -16,20 +16,29 @@
 //
 // Why at most ~30,000 live cards: a 6-digit PIN with a check digit has exactly 100,000 values and
 // no two live cards may share one; past that, issuing would (rightly) answer 503.
-import { randomBytes, randomInt } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomInt } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { cardCodeLength, withDammCheckDigit } from "@guestcard/shared";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
-import { connectPostgres, type DatabaseConnection, openDatabase } from "../src/db/client";
-import { accounts, cards, telegramUsers } from "../src/db/schema";
+import type { DatabaseConnection } from "../src/db/client";
+import { accounts, telegramUsers } from "../src/db/schema";
 import { type LaunchUser, signInitData } from "../src/demo/launch-url";
-import { inChunks, startBenchServer } from "./bench-kit";
+import {
+  type BenchDatabase,
+  benchBotToken,
+  benchTills,
+  type Holder,
+  inChunks,
+  median,
+  pgliteBenchDatabase,
+  pick,
+  postgresBenchDatabase,
+  seedAccounts,
+  seedHolders,
+  startBenchServer,
+} from "./bench-kit";
 
 const { values: options } = parseArgs({
   options: {
@@ -47,63 +56,13 @@ const connections = Number(options.connections);
 const extraAccounts = Number(options.accounts);
 const liveCards = Number(options["live-cards"]);
 
-const botToken = "123456789:FAKE-bench-token-abcdefghijklmnopqrstuvwx";
 /** One till per connection for identify-16; identify-1 uses the first only. */
-const tills = Array.from({ length: Math.max(connections, 1) }, (_, index) => ({
-  name: `till-${index + 1}`,
-  key: `secret-of-bench-till-${index + 1}`,
-}));
+const tills = benchTills(Math.max(connections, 1));
 const issuerCount = 1000;
 const burstGuests = 50;
 const burstTapsPerGuest = 20;
 
-// ---- the databases: a throwaway one on the server, and PGlite in a temp directory ----
-
-interface BenchDatabase {
-  label: string;
-  environment: Record<string, string>;
-  /** For seeding while the server is stopped (PGlite allows one process at a time). */
-  open(): Promise<DatabaseConnection>;
-  drop(): Promise<void>;
-}
-
-async function postgresDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `guestcard_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const [server] = await admin<{ version: string }[]>`select current_setting('server_version') as version`;
-  return {
-    label: `PostgreSQL ${server?.version ?? "?"}`,
-    environment: { DATABASE_URL: url.toString() },
-    open: async () => connectPostgres(url.toString(), { max: 4 }),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
-function pgliteDatabase(): BenchDatabase {
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-bench-"));
-  return {
-    label: "PGlite",
-    environment: { DATA_DIR: dataDir },
-    open: () => openDatabase({ kind: "embedded", dataDir }),
-    drop: async () => rmSync(dataDir, { recursive: true, force: true }),
-  };
-}
-
 // ---- seeding ----
-
-interface Holder {
-  pin: string;
-  code: string;
-}
-
-const freshCode = () =>
-  withDammCheckDigit(Array.from({ length: cardCodeLength - 1 }, () => randomInt(10)).join(""));
 
 /**
  * Registered guests (a linked Telegram user and account each, the profile as their initData carries
@@ -138,52 +97,7 @@ async function seedGuests(connection: DatabaseConnection, count: number, firstId
       })),
     );
   });
-  return people.map((person) => signInitData(person.user, botToken));
-}
-
-/** Accounts holding a live card (valid for a day), to be identified at the till. */
-async function seedHolders(connection: DatabaseConnection, count: number): Promise<Holder[]> {
-  const prefixes = new Set<number>();
-  const holders: Holder[] = [];
-  while (holders.length < count) {
-    const prefix = randomInt(100_000);
-    if (prefixes.has(prefix)) continue;
-    prefixes.add(prefix);
-    holders.push({ pin: withDammCheckDigit(String(prefix).padStart(5, "0")), code: freshCode() });
-  }
-  await inChunks(holders, 1000, async (chunk) => {
-    const created = await connection.db
-      .insert(accounts)
-      .values(
-        chunk.map((holder) => ({
-          phone: `+7992${holder.pin.slice(0, 5)}${holder.code.slice(0, 2)}`,
-          lastName: "Держатель",
-          firstName: "Гость",
-          origin: "import" as const,
-        })),
-      )
-      .returning({ id: accounts.id });
-    await connection.db.insert(cards).values(
-      chunk.map((holder, index) => ({
-        accountId: created[index]?.id ?? "",
-        pin: holder.pin,
-        code: holder.code,
-        expiresAt: new Date(Date.now() + 24 * 3600_000),
-      })),
-    );
-  });
-  return holders;
-}
-
-/** A large restaurant's guest base, the fast way. */
-async function seedAccounts(connection: DatabaseConnection, count: number): Promise<void> {
-  if (count > 0) {
-    await connection.db.execute(sql`
-      insert into accounts (phone, last_name, first_name, origin)
-      select '+7991' || lpad(n::text, 7, '0'), 'Импортированный', 'Гость ' || n, 'import'
-        from generate_series(1, ${count}::integer) as n`);
-  }
-  await connection.db.execute(sql`analyze`);
+  return people.map((person) => signInitData(person.user, benchBotToken));
 }
 
 // ---- the server ----
@@ -204,12 +118,6 @@ interface Measurement extends Run {
   rounds: number[];
 }
 
-const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 const percentile = (sorted: number[], share: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
 
@@ -354,8 +262,8 @@ async function burst(url: string, guests: string[]): Promise<Burst> {
 
 const databases: Array<() => Promise<BenchDatabase>> = [];
 const serverUrl = process.env.DATABASE_URL;
-if (serverUrl && options.database !== "pglite") databases.push(() => postgresDatabase(serverUrl));
-if (options.database !== "postgres") databases.push(async () => pgliteDatabase());
+if (serverUrl && options.database !== "pglite") databases.push(() => postgresBenchDatabase(serverUrl));
+if (options.database !== "postgres") databases.push(async () => pgliteBenchDatabase());
 
 console.log(
   `Hot-path bench: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, load ${loadavg()
@@ -381,7 +289,7 @@ for (const make of databases) {
 
     const server = await startBenchServer({
       ...database.environment,
-      BOT_TOKEN: botToken,
+      BOT_TOKEN: benchBotToken,
       POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
     });
     try {

@@ -18,18 +18,25 @@
 // (rightly) answer 503. 30,000 is a very busy evening for one restaurant and leaves issuing a 30 %
 // chance of drawing a taken PIN on each try, which this bench therefore measures too.
 import { randomBytes, randomInt } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { cardCodeLength, withDammCheckDigit } from "@guestcard/shared";
 import autocannon from "autocannon";
-import { isNull, sql } from "drizzle-orm";
-import postgres from "postgres";
-import { connectPostgres, type DatabaseConnection, openDatabase } from "../src/db/client";
-import { accounts, cards, telegramUsers } from "../src/db/schema";
+import { sql } from "drizzle-orm";
+import type { DatabaseConnection } from "../src/db/client";
+import { accounts, telegramUsers } from "../src/db/schema";
 import { signInitData } from "../src/demo/launch-url";
-import { inChunks, startBenchServer } from "./bench-kit";
+import {
+  benchBotToken,
+  benchTills,
+  type Holder,
+  median,
+  pgliteBenchDatabase,
+  pick,
+  postgresBenchDatabase,
+  seedAccounts,
+  seedHolders,
+  startBenchServer,
+} from "./bench-kit";
 
 const { values: options } = parseArgs({
   options: {
@@ -46,12 +53,8 @@ const connections = Number(options.connections);
 const bigAccounts = Number(options.accounts);
 const bigLiveCards = Number(options["live-cards"]);
 
-const botToken = "123456789:FAKE-bench-token-abcdefghijklmnopqrstuvwx";
 /** A restaurant chain's tills: each identify comes from one of them (one till's identifications queue up by design). */
-const tills = Array.from({ length: 20 }, (_, index) => ({
-  name: `till-${index + 1}`,
-  key: `secret-of-bench-till-${index + 1}`,
-}));
+const tills = benchTills(20);
 const issuerCount = 1000;
 /** The tills closing bills (issue 12: 16 tills). */
 const purchaseTills = tills.slice(0, 16);
@@ -59,63 +62,7 @@ const purchaseTills = tills.slice(0, 16);
 const historyLength = 60;
 const smallLiveCards = 1000;
 
-// ---- the database: a throwaway one on the server, or PGlite in a temp directory ----
-
-interface BenchDatabase {
-  label: string;
-  environment: Record<string, string>;
-  /** For seeding while the server is stopped (PGlite allows one process at a time). */
-  open(): Promise<DatabaseConnection>;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const name = `guestcard_bench_${randomBytes(4).toString("hex")}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const [server] = await admin<{ version: string }[]>`select current_setting('server_version') as version`;
-    return {
-      label: `PostgreSQL ${server?.version ?? "?"}`,
-      environment: { DATABASE_URL: url.toString() },
-      open: async () => connectPostgres(url.toString(), { max: 4 }),
-      drop: async () => {
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      },
-    };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), "guestcard-bench-"));
-  return {
-    label: "PGlite (embedded; set DATABASE_URL for PostgreSQL)",
-    environment: { DATA_DIR: dataDir },
-    open: () => openDatabase({ kind: "embedded", dataDir }),
-    drop: async () => rmSync(dataDir, { recursive: true, force: true }),
-  };
-}
-
 // ---- seeding ----
-
-interface Holder {
-  pin: string;
-  code: string;
-  phone: string;
-}
-
-const usedPinPrefixes = new Set<number>();
-function freshPin(): string {
-  for (;;) {
-    const prefix = randomInt(100_000);
-    if (usedPinPrefixes.has(prefix)) continue;
-    usedPinPrefixes.add(prefix);
-    return withDammCheckDigit(String(prefix).padStart(5, "0"));
-  }
-}
-const freshCode = () =>
-  withDammCheckDigit(Array.from({ length: cardCodeLength - 1 }, () => randomInt(10)).join(""));
 
 /** Guests who issue cards in the bench: a linked Telegram user and account each. */
 async function seedIssuers(connection: DatabaseConnection): Promise<string[]> {
@@ -152,51 +99,7 @@ async function seedIssuers(connection: DatabaseConnection): Promise<string[]> {
       cross join generate_series(1, ${historyLength}::integer) as g
       cross join lateral guestcard_loyalty_post(a.id, 'adjust', 10::bigint, null, 1::bigint, 'bench') as p
      where a.origin = 'registration'`);
-  return people.map((person) => signInitData({ id: person.telegramId, firstName: "Issuer" }, botToken));
-}
-
-/** Accounts holding a live card (valid for a day), to be identified at the till. */
-async function seedHolders(connection: DatabaseConnection, count: number, offset: number): Promise<Holder[]> {
-  // The cards issued by the previous measurements hold their PINs too.
-  const live = await connection.db.select({ pin: cards.pin }).from(cards).where(isNull(cards.revokedAt));
-  for (const { pin } of live) usedPinPrefixes.add(Number(pin.slice(0, 5)));
-  const holders: Holder[] = Array.from({ length: count }, (_, index) => ({
-    pin: freshPin(),
-    code: freshCode(),
-    phone: `+7990200${String(offset + index).padStart(4, "0")}`,
-  }));
-  await inChunks(holders, 1000, async (chunk) => {
-    const created = await connection.db
-      .insert(accounts)
-      .values(
-        chunk.map((holder) => ({
-          phone: holder.phone,
-          lastName: "Держатель",
-          firstName: "Гость",
-          origin: "import" as const,
-        })),
-      )
-      .returning({ id: accounts.id, phone: accounts.phone });
-    const idByPhone = new Map(created.map((row) => [row.phone, row.id]));
-    await connection.db.insert(cards).values(
-      chunk.map((holder) => ({
-        accountId: idByPhone.get(holder.phone) ?? "",
-        pin: holder.pin,
-        code: holder.code,
-        expiresAt: new Date(Date.now() + 24 * 3600_000),
-      })),
-    );
-  });
-  return holders;
-}
-
-/** A large restaurant's guest base, the fast way. */
-async function seedAccounts(connection: DatabaseConnection, count: number): Promise<void> {
-  await connection.db.execute(sql`
-    insert into accounts (phone, last_name, first_name, origin)
-    select '+7991' || lpad(n::text, 7, '0'), 'Импортированный', 'Гость ' || n, 'import'
-      from generate_series(1, ${count}::integer) as n`);
-  await connection.db.execute(sql`analyze`);
+  return people.map((person) => signInitData({ id: person.telegramId, firstName: "Issuer" }, benchBotToken));
 }
 
 // ---- the server ----
@@ -216,12 +119,6 @@ interface Measurement {
 }
 
 const formatRatio = (ratio: number) => (Number.isFinite(ratio) ? ratio.toFixed(2) : "–");
-const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 type RequestMaker = () => { method: string; path: string; headers?: Record<string, string>; body?: string };
 
@@ -350,7 +247,10 @@ async function measureAll(url: string, holders: Holder[], issuers: string[]): Pr
 
 // ---- the run ----
 
-const database = await benchDatabase();
+// PostgreSQL at DATABASE_URL (a throwaway database), else PGlite.
+const database = process.env.DATABASE_URL
+  ? await postgresBenchDatabase(process.env.DATABASE_URL)
+  : pgliteBenchDatabase();
 console.log(
   `Card bench: ${database.label}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}; ` +
     `autocannon ${connections} connections, ${rounds} interleaved rounds × ${seconds} s per scenario\n`,
@@ -365,7 +265,7 @@ try {
 
   let server = await startBenchServer({
     ...database.environment,
-    BOT_TOKEN: botToken,
+    BOT_TOKEN: benchBotToken,
     POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
   });
   const smallName = `${(issuerCount + smallLiveCards).toLocaleString("en")} accounts, ${smallLiveCards.toLocaleString("en")} live cards`;
@@ -385,7 +285,7 @@ try {
 
   server = await startBenchServer({
     ...database.environment,
-    BOT_TOKEN: botToken,
+    BOT_TOKEN: benchBotToken,
     POS_API_KEYS: tills.map((till) => `${till.name}:${till.key}`).join(","),
   });
   const bigName = `${(bigAccounts + issuerCount + bigLiveCards).toLocaleString("en")} accounts, ${bigLiveCards.toLocaleString("en")} live cards`;

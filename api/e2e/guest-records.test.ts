@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
-import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
 import { launchChromium, requireWebBuild, screenshotFolder } from "./browser-kit";
+import { type ApiRequest, requestApi, shareThroughTheBot } from "./guest-kit";
 
 const screenshotDir = screenshotFolder();
 const botUsername = "bistro_e2e_bot";
@@ -31,26 +31,8 @@ describe("guest records, phone conflicts and my data in a real browser (e2e)", (
   let browser: Browser;
   let page: Page;
 
-  const api = (path: string, init: { as?: LaunchUser; json?: unknown; method?: string } = {}) =>
-    fetch(`${server.url}${path}`, {
-      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-      headers: {
-        ...(init.as ? { authorization: `tma ${signInitData(init.as, testBotToken)}` } : {}),
-        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    });
-
-  /** What the bot does for a real guest: /start, then their own contact. */
-  const throughTheBot = async (user: LaunchUser, phone: string) => {
-    const sent = () => fake.messagesTo(user.id).length;
-    const before = sent();
-    fake.pushUpdate(startUpdate(telegramUser(user.id, user.firstName)));
-    await fake.waitFor(() => sent() > before, 10_000);
-    const afterStart = sent();
-    fake.pushUpdate(contactUpdate(telegramUser(user.id, user.firstName), phone));
-    await fake.waitFor(() => sent() > afterStart, 10_000);
-  };
+  const api = (path: string, init: ApiRequest = {}) => requestApi(server.url, path, init);
+  const throughTheBot = (user: LaunchUser, phone: string) => shareThroughTheBot(fake, user, phone);
 
   const open = async (user: LaunchUser, startParam?: string) => {
     await page.goto("about:blank");

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LaunchUser, launchFragment, signInitData } from "../src/demo/launch-url";
 import { type FakeBotApi, startFakeBotApi } from "../test/fake-bot-api";
 import { migratedDataDir, type ServerProcess, startServer } from "../test/server-process";
-import { contactUpdate, startUpdate, telegramUser } from "../test/telegram-updates";
 import { testBotToken } from "../test/test-app";
 import {
   animationsFinished,
@@ -20,6 +19,7 @@ import {
   telegramEvent,
   telegramHostEvents,
 } from "./browser-kit";
+import { type ApiRequest, requestApi, shareThroughTheBot } from "./guest-kit";
 
 const screenshotDir = screenshotFolder();
 
@@ -36,30 +36,10 @@ describe("manager tools in a real browser (e2e)", () => {
   let browser: Browser;
   let page: Page;
 
-  const api = (
-    path: string,
-    init: { as?: LaunchUser; json?: unknown; method?: string; headers?: Record<string, string> } = {},
-  ) =>
-    fetch(`${server.url}${path}`, {
-      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-      headers: {
-        ...(init.as ? { authorization: `tma ${signInitData(init.as, testBotToken)}` } : {}),
-        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
-        ...init.headers,
-      },
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    });
-
-  /** What the bot does for a real guest: /start (with a code), then their own contact. */
-  const throughTheBot = async (user: LaunchUser, code: string | undefined, phone: string) => {
-    const sent = () => fake.messagesTo(user.id).length;
-    const before = sent();
-    fake.pushUpdate(startUpdate(telegramUser(user.id, user.firstName), code));
-    await fake.waitFor(() => sent() > before, 10_000);
-    const afterStart = sent();
-    fake.pushUpdate(contactUpdate(telegramUser(user.id, user.firstName), phone));
-    await fake.waitFor(() => sent() > afterStart, 10_000);
-  };
+  const api = (path: string, init: ApiRequest = {}) => requestApi(server.url, path, init);
+  /** What the bot does for a real guest: /start (with a source's code), then their own contact. */
+  const throughTheBot = (user: LaunchUser, code: string | undefined, phone: string) =>
+    shareThroughTheBot(fake, user, phone, code);
 
   const screenshot = (name: string) =>
     page.screenshot({ path: join(screenshotDir, `manager-${name}.png`), fullPage: true });
