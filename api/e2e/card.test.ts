@@ -286,9 +286,12 @@ describe("the virtual card in a real browser (e2e)", () => {
     const readyWith = await page.evaluate(() => (globalThis as unknown as TelegramStandInWindow).readyWith);
     expect(readyWith.length, "web_app_ready was sent").toBeGreaterThan(0);
     expect(readyWith[0], "the first web_app_ready came with the card on screen").toBe(issued.pin);
+    // A guest holding the phone to a scanner cannot swipe the app closed while the card is up (the
+    // card screen's own effect says so, in no fixed order with the BackButton's) …
+    await expect
+      .poll(() => telegramHostEvents(page))
+      .toContainEqual(["web_app_setup_swipe_behavior", { allow_vertical_swipe: false }]);
     const hostEvents = await telegramHostEvents(page);
-    // A guest holding the phone to a scanner cannot swipe the app closed while the card is up …
-    expect(hostEvents).toContainEqual(["web_app_setup_swipe_behavior", { allow_vertical_swipe: false }]);
     // … and Telegram's header takes the page's own background, so no seam shows under it.
     expect(hostEvents).toContainEqual(["web_app_set_header_color", { color_key: "secondary_bg_color" }]);
     expect(hostEvents).toContainEqual(["web_app_set_background_color", { color: "#f0f0f5" }]);
